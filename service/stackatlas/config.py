@@ -1,0 +1,44 @@
+"""Service settings: command-line flags override ``STACKATLAS_*`` environment variables.
+
+Defaults are the safe ones: read-only, no federated SERVICE calls, bounded
+queries. Operators loosen them explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .resources import data_dir
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STACKATLAS_", extra="ignore")
+
+    data: list[Path] = Field(default_factory=lambda: [data_dir()])
+    """Data files or directories to serve (the shipped ``graph_data/`` by default)."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    allow_invalid: bool = False
+    """Start even when the data has SHACL violations (the report is still printed)."""
+
+    # SPARQL
+    sparql_timeout: float = 10.0
+    """Default per-query time limit in seconds."""
+    sparql_timeout_cap: float = 60.0
+    """No client may ask for more than this many seconds."""
+    sparql_max_results: int = 100_000
+    """Rows (or triples) beyond this are cut and the answer flagged as truncated."""
+    sparql_workers: int = 2
+    """Processes that run SPARQL queries; a query past its limit has its process killed."""
+    service_allowlist: list[str] = Field(default_factory=list)
+    """Endpoints a SPARQL SERVICE clause may call; empty means SERVICE is refused."""
+
+    # GraphQL
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 2_000
+    graphql_max_page_size: int = 100

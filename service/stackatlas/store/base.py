@@ -1,0 +1,60 @@
+"""The store interface the rest of stackatlas is written against.
+
+Methods are synchronous because both the CLI and the web app use them; the web
+app must call them through :meth:`Store.run` (or ``anyio.to_thread``) so that a
+store call never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TypeVar
+
+import anyio.to_thread
+
+from ..loader import SourceFile
+
+Value = str | int | float | bool | Decimal | None
+"""A bound value: IRIs and plain literals as str, numbers and booleans as Python values."""
+
+Row = dict[str, Value]
+
+T = TypeVar("T")
+
+
+class Store(ABC):
+    """A quad store holding one named graph per source file, queried as their union."""
+
+    @abstractmethod
+    def load(self, sources: Sequence[SourceFile]) -> None:
+        """Load each source file into its named graph, all or nothing.
+
+        Raises :class:`stackatlas.errors.InputError` naming the file and line of
+        the first unreadable file; the store is left unchanged in that case.
+        """
+
+    @abstractmethod
+    def select(self, query: str) -> list[Row]:
+        """Run an internal SELECT over the union of all graphs; rows of Python values."""
+
+    @abstractmethod
+    def ask(self, query: str) -> bool:
+        """Run an internal ASK over the union of all graphs."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+
+    @abstractmethod
+    def dump(self, media_type: str, graph: str | None = None) -> bytes:
+        """Serialise one graph (or the whole dataset when ``graph`` is None)."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """Number of quads."""
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        """Run a store call in a worker thread so the event loop stays free."""
+        return await anyio.to_thread.run_sync(fn, *args)

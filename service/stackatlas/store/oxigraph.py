@@ -1,0 +1,111 @@
+"""The embedded pyoxigraph backend (in memory unless given a directory)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import QueryError
+from ..loader import SourceFile, read_bytes, syntax_error
+from .base import Row, Store, Value
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    f"{_XSD}{t}"
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+    )
+}
+_FLOAT_TYPES = {f"{_XSD}double", f"{_XSD}float"}
+
+
+def to_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Value:
+    """Map an Oxigraph term to the plain Python value the upper layers use."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype in _INTEGER_TYPES:
+            return int(term.value)
+        if datatype == f"{_XSD}boolean":
+            return term.value in ("true", "1")
+        if datatype == f"{_XSD}decimal":
+            return Decimal(term.value)
+        if datatype in _FLOAT_TYPES:
+            return float(term.value)
+        return term.value
+    raise TypeError(f"unsupported term {term!r}")
+
+
+class OxigraphStore(Store):
+    """pyoxigraph store; ``path=None`` keeps everything in memory."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.ox = ox.Store(str(path)) if path is not None else ox.Store()
+
+    def load(self, sources: Sequence[SourceFile]) -> None:
+        # Parse everything into a staging store first so that a bad file leaves
+        # this store untouched.
+        staging = ox.Store()
+        for source in sources:
+            data = read_bytes(source)
+            try:
+                if source.format.supports_datasets:
+                    staging.load(data, format=source.format, base_iri=source.graph)
+                else:
+                    staging.load(
+                        data, format=source.format, base_iri=source.graph,
+                        to_graph=ox.NamedNode(source.graph),
+                    )
+            except SyntaxError as exc:
+                raise syntax_error(source, exc) from exc
+        if self.path is None and len(self.ox) == 0:
+            self.ox = staging
+        else:
+            self.ox.extend(staging)
+
+    def _query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        try:
+            return self.ox.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from exc
+
+    def select(self, query: str) -> list[Row]:
+        result = self._query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: to_value(sol[n]) for n in names} for sol in result]
+
+    def ask(self, query: str) -> bool:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(result)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, media_type: str, graph: str | None = None) -> bytes:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise QueryError(f"cannot serialise RDF as {media_type}")
+        if graph is None:
+            if not fmt.supports_datasets:
+                return self.ox.dump(format=fmt, from_graph=ox.DefaultGraph()) + b"".join(
+                    self.ox.dump(format=fmt, from_graph=ox.NamedNode(g)) for g in self.named_graphs()
+                )
+            return self.ox.dump(format=fmt)
+        return self.ox.dump(format=fmt, from_graph=ox.NamedNode(graph))
+
+    def __len__(self) -> int:
+        return len(self.ox)

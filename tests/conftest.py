@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,11 @@ def free_port() -> int:
 class LiveServer:
     url: str
     process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        """Everything the server printed so far (start-up report, access log)."""
+        return self.log.read_text(errors="replace")
 
     @property
     def pid(self) -> int:
@@ -42,18 +48,21 @@ def start_server(*args: str, env: dict[str, str] | None = None, timeout: float =
     """Start ``stackatlas serve`` and wait until /ready answers."""
     port = free_port()
     cmd = [sys.executable, "-m", "stackatlas", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
-    process = subprocess.Popen(
-        cmd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    # Output goes to a file, not a pipe: an undrained pipe would stall the
+    # server once its access log fills the pipe buffer.
+    log = Path(tempfile.mkstemp(prefix="stackatlas-server-", suffix=".log")[1])
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            cmd, env={**os.environ, **(env or {})}, stdout=sink, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
         try:
             if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return LiveServer(url, process)
+                return LiveServer(url, process, log)
         except httpx.HTTPError:
             pass
         time.sleep(0.1)

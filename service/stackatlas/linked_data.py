@@ -1,0 +1,101 @@
+"""Linked data: every IRI under ``https://w3id.org/stackatlas/id/`` answers at ``/id/…``.
+
+Content negotiation (the shared :mod:`stackatlas.negotiation`) picks HTML for
+browsers, or Turtle, JSON-LD or N-Triples for RDF clients; ``?format=ttl``
+does the same for links. The RDF is the resource's own triples and, for a
+vendor, those of its sub-resources (``id/vendor/dagster/risk-1`` …), so one
+request gets the whole analysis. An unknown id gets a 404 page with a search
+box and the closest known ids.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+
+from .export.formats import MAP_FORMATS
+from .export.graph import GRAPH_FORMATS, serialise_triples
+from .negotiation import NotAcceptable, negotiate
+from .store import Store
+from .vocab import ID, sparql_prologue
+from .web import catalog
+from .web.exports import CORS
+from .web.templating import render
+
+router = APIRouter(tags=["linked data"])
+
+OFFERED = ["text/html", "application/xhtml+xml", "text/turtle", "application/ld+json", "application/n-triples"]
+ALIASES = {
+    "html": "text/html", "ttl": "text/turtle", "turtle": "text/turtle", "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json", "json": "application/ld+json", "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+}
+_RDF = {f.media_type: f for f in GRAPH_FORMATS.values() if not f.dataset}
+
+# Characters allowed in an id path: the IRI must be safe to put between <…> in SPARQL.
+_PATH = re.compile(r"^[A-Za-z0-9._~:@!$'()*+,;=%/-]+$")
+
+
+def resource_triples(store: Store, iri: str, with_parts: bool) -> bytes:
+    """N-Triples of the resource (and of its sub-resources when ``with_parts``)."""
+    parts = f' || STRSTARTS(STR(?s), "{iri}/")' if with_parts else ""
+    return store.construct(
+        sparql_prologue() + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s = <{iri}>{parts}) }}"
+    )
+
+
+@router.get("/id/", include_in_schema=False)
+async def id_root() -> RedirectResponse:
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/id/{path:path}")
+async def resource(path: str, request: Request) -> Response:
+    """The resource ``https://w3id.org/stackatlas/id/{path}`` as HTML, Turtle, JSON-LD or N-Triples."""
+    try:
+        media_type = negotiate(
+            request.headers.get("accept"), OFFERED,
+            format_param=request.query_params.get("format"), aliases=ALIASES,
+        )
+    except NotAcceptable as exc:
+        return PlainTextResponse(f"not acceptable: {exc}\n", status_code=406, headers={"Vary": "Accept"})
+    store: Store = request.app.state.store
+    iri = f"{ID}{path}"
+    known = bool(_PATH.match(path)) and await store.run(catalog.exists, store, iri)
+    headers = {"Vary": "Accept"}
+    if not known:
+        return await _not_found(request, store, path, media_type, headers)
+    is_vendor = await store.run(catalog.is_catalog_vendor, store, iri)
+    if media_type in ("text/html", "application/xhtml+xml"):
+        if is_vendor:
+            page = await store.run(catalog.vendor, store, iri)
+            return render(request, "vendor.html", headers=headers, v=page, map_formats=MAP_FORMATS)
+        label = await store.run(catalog.label_of, store, iri)
+        rows = await store.run(catalog.statements, store, iri)
+        refs = await store.run(catalog.referrers, store, iri)
+        sources = await store.run(catalog.sources_of, store, iri)
+        return render(
+            request, "resource.html", headers=headers,
+            iri=iri, label=label, statements=rows, referrers=refs, sources=sources,
+        )
+    fmt = _RDF[media_type]
+    ntriples = await store.run(resource_triples, store, iri, is_vendor)
+    body = await store.run(serialise_triples, ntriples, fmt)
+    return Response(body, media_type=media_type, headers={**headers, **CORS})
+
+
+async def _not_found(
+    request: Request, store: Store, path: str, media_type: str, headers: dict[str, str]
+) -> Response:
+    closest = await store.run(catalog.closest_ids, store, path) if _PATH.match(path) else []
+    if media_type in ("text/html", "application/xhtml+xml"):
+        words = " ".join(re.split(r"[/_.-]+", path.rsplit("/", 1)[-1])).strip()
+        return render(
+            request, "not_found.html", status_code=404, headers=headers,
+            iri=f"{ID}{path}", closest=closest, query=words,
+        )
+    lines = [f"not found: no resource {ID}{path}"]
+    lines += [f"did you mean {iri}" for iri in closest]
+    return PlainTextResponse("\n".join(lines) + "\n", status_code=404, headers=headers)

@@ -1,0 +1,60 @@
+"""Jinja2 set-up for the server-rendered pages: autoescaping, and filters that turn IRIs into local links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi.templating import Jinja2Templates
+
+from ..vocab import ID, PREFIXES, SA
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def local_url(iri: object) -> str:
+    """Where a browser reads about ``iri`` here: ``/id/…`` for instances, the ontology page for terms."""
+    text = str(iri)
+    if text.startswith(str(ID)):
+        return "/id/" + text[len(str(ID)):]
+    if text.startswith(str(SA)):
+        return "/ontology.html#" + text[len(str(SA)):]
+    return text
+
+
+def curie(iri: object) -> str:
+    """``sa:Vendor`` for a term in a known namespace; the IRI itself otherwise."""
+    text = str(iri)
+    best = max((p for p in PREFIXES.items() if text.startswith(p[1])), key=lambda p: len(p[1]), default=None)
+    if best is None:
+        return text
+    rest = text[len(best[1]):]
+    return f"{best[0]}:{rest}" if rest and "/" not in rest and "#" not in rest else text
+
+
+def query_string(params: list[tuple[str, str]], **extra: str) -> str:
+    return urlencode([*params, *extra.items()])
+
+
+def slug(iri: object) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.filters.update(local_url=local_url, curie=curie, slug=slug)
+    env.globals.update(query_string=query_string)
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    return templates
+
+
+templates = _templates()
+
+
+def render(
+    request: Any, name: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any
+) -> Any:
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)

@@ -1,0 +1,438 @@
+"""Validate catalog data against the SHACL shapes and report findings to people.
+
+The data is loaded into the same pyoxigraph-backed store the server uses and
+handed to pyshacl as a view (:meth:`Store.shacl_data_graph`): no copy into
+rdflib's memory store, no inference, and the SHACL-SPARQL constraints run on
+Oxigraph. The ontology is one of the loaded graphs, so ``sh:class`` and
+``sh:targetClass`` see ``rdfs:subClassOf`` (a catalog entry is a vendor)
+without a reasoner.
+
+A finding carries what a curator needs to fix it without reading SHACL: the
+vendor the node hangs off, the file its ``rdf:type`` triple came from, the
+path, the value and the shape's own message.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from .errors import InputError
+from .loader import SourceFile, catalog_sources, discover, ontology_sources
+from .resources import data_dir, ontology_dir, shapes_dir
+from .store import Store, open_store
+from .vocab import ID, ONTOLOGY_GRAPH, PREFIXES, SHAPES, sparql_prologue
+
+SEVERITY_ORDER = ("Violation", "Warning", "Info")
+FORMATS = ("text", "json", "turtle")
+
+_VENDOR_PREFIX = str(ID["vendor/"])
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    """"Violation", "Warning" or "Info"."""
+    focus: str
+    """IRI of the node the finding is about (``_:id`` for a blank node)."""
+    vendor: str | None
+    """Slug of the vendor the focus node belongs to, None for shared vocabulary."""
+    path: str | None
+    """The property path, compacted with the project prefixes (``sa:layer``, ``^sa:assessment``)."""
+    message: str
+    value: str | None
+    """The offending value: an IRI or a literal's lexical form."""
+    source_shape: str
+    """The shape that reported it; ``shapes:X/name`` for a property shape inside ``shapes:X``."""
+    file: str | None
+    """The data file holding the focus node's rdf:type triple (for a blank node, its holder's)."""
+
+
+def _sort_key(finding: Finding) -> tuple[int, str, str, str, str]:
+    return (
+        SEVERITY_ORDER.index(finding.severity),
+        finding.vendor or "~",  # vocabulary findings after the vendors'
+        finding.focus,
+        finding.path or "",
+        finding.message,
+    )
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    results_graph: rdflib.Graph = field(default_factory=rdflib.Graph, repr=False)
+    """pyshacl's validation report graph, rendered by the ``turtle`` format."""
+
+    def __post_init__(self) -> None:
+        self.findings = sorted(self.findings, key=_sort_key)
+
+    def _of(self, severity: str) -> list[Finding]:
+        return [f for f in self.findings if f.severity == severity]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return self._of("Violation")
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return self._of("Warning")
+
+    @property
+    def infos(self) -> list[Finding]:
+        return self._of("Info")
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> dict[str, int | bool]:
+        return {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "infos": len(self.infos),
+        }
+
+    def render(self, fmt: str) -> str:
+        from . import report
+
+        return report.render(self, fmt)
+
+
+# ---------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------
+
+
+def load_shapes(directory: Path | None = None) -> rdflib.Graph:
+    """Parse every Turtle file of the shapes directory into one graph."""
+    shapes = rdflib.Graph()
+    files = sorted((directory or shapes_dir()).glob("*.ttl"))
+    if not files:
+        raise InputError(f"{directory or shapes_dir()}: no SHACL shapes (*.ttl) found")
+    for path in files:
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises parser-specific types; all mean "unreadable"
+            raise InputError(f"{path}: malformed Turtle in the shapes: {exc}") from exc
+    return shapes
+
+
+def validation_sources(paths: Sequence[Path] | None = None) -> list[SourceFile]:
+    """What ``stackatlas validate`` checks.
+
+    Without paths: the shipped catalog. With paths: those files together with
+    the ontology and the shared vocabularies and source descriptions, so that a
+    single vendor file can be checked on its own. A file named twice (a path
+    inside ``graph_data/`` given explicitly) is loaded once.
+    """
+    if not paths:
+        return catalog_sources()
+    root = data_dir()
+    shared = sorted((root / "vocab").glob("*.ttl")) + sorted(root.glob("*.ttl"))
+    given = discover(list(paths), graph_root=root)
+    seen = {s.path.resolve() for s in given}
+    base = discover([p for p in shared if p.resolve() not in seen], graph_root=root)
+    return ontology_sources(ontology_dir()) + base + given
+
+
+# ---------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------
+
+
+class _LiteralText:
+    """A bound value whose text survives use as an ``re.sub`` replacement template."""
+
+    def __init__(self, term: object) -> None:
+        self.term = term
+
+    def __str__(self) -> str:
+        return str(self.term).replace("\\", "\\\\")
+
+
+def _literal_bindings(bound_vars: object) -> object:
+    if isinstance(bound_vars, dict):
+        return {k: _LiteralText(v) for k, v in bound_vars.items()}
+    if isinstance(bound_vars, tuple | list):
+        return type(bound_vars)(_literal_bindings(v) if isinstance(v, dict) else
+                                (None if v is None else _LiteralText(v)) for v in bound_vars)
+    return bound_vars
+
+
+def _guard_message_templates() -> None:
+    """Make pyshacl fill ``{?var}`` message templates literally.
+
+    pyshacl substitutes each bound value with ``re.sub(pattern, str(value), msg)``,
+    so a backslash in data (a label such as ``a\\b``) is read as a regex escape and
+    validation dies with ``re.error`` half-way. Escaping the values once here fixes
+    every SHACL-SPARQL message, whatever the shapes bind.
+    """
+    from pyshacl.constraints.constraint_component import ConstraintComponent
+
+    original = ConstraintComponent._format_sparql_based_result_message
+    if getattr(original, "_stackatlas_guarded", False):
+        return
+
+    def formatted(self: ConstraintComponent, msg: object, bound_vars: object) -> object:
+        return original(self, msg, _literal_bindings(bound_vars))
+
+    formatted._stackatlas_guarded = True  # type: ignore[attr-defined]
+    ConstraintComponent._format_sparql_based_result_message = formatted  # type: ignore[method-assign]
+
+
+_guard_message_templates()
+
+
+def validate(sources: Sequence[SourceFile], shapes: rdflib.Graph | None = None) -> Report:
+    """Load the sources into a fresh store and validate them.
+
+    Raises :class:`InputError` (one readable line) when a source cannot be read.
+    """
+    store = open_store()
+    store.load(sources)
+    return validate_store(store, sources, shapes)
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def hoist_property_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
+    """An equivalent shapes graph in which property shapes carry their node shape's targets.
+
+    pyshacl validates a nested ``sh:property`` once per focus node, building
+    its constraint components anew each time; a property shape with targets of
+    its own is validated once for all its focus nodes. Giving each property
+    shape the targets of the node shapes that use it (and dropping the
+    ``sh:property`` link) reports the same results several times faster, so
+    the shapes file can stay idiomatic SHACL.
+    """
+    hoisted = rdflib.Graph()
+    hoisted += shapes
+    for node_shape, property_shape in shapes.subject_objects(SH.property):
+        for target in _TARGETS:
+            for value in shapes.objects(node_shape, target):
+                hoisted.add((property_shape, target, value))
+        hoisted.remove((node_shape, SH.property, property_shape))
+    return hoisted
+
+
+def validate_store(store: Store, sources: Sequence[SourceFile], shapes: rdflib.Graph | None = None) -> Report:
+    """Validate an already loaded store; ``sources`` map named graphs back to files."""
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    _conforms, results, _text = pyshacl.validate(
+        store.shacl_data_graph(),
+        shacl_graph=hoist_property_shapes(shapes_graph),
+        inference="none",
+        inplace=True,
+        advanced=True,
+        allow_infos=True,
+        allow_warnings=True,
+    )
+    return Report(_findings(results, shapes_graph, store, sources), results)
+
+
+def _findings(
+    results: rdflib.Graph, shapes: rdflib.Graph, store: Store, sources: Sequence[SourceFile]
+) -> list[Finding]:
+    rows = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        severity = results.value(result, SH.resultSeverity)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        shape = results.value(result, SH.sourceShape)
+        rows.append((focus, severity, messages, path, value, shape))
+
+    data = store.shacl_data_graph()
+    anchors = {f: _iri_anchor(data, f) for f, *_ in rows if isinstance(f, BNode)}
+    named = {str(f) for f, *_ in rows if isinstance(f, URIRef)} | {str(a) for a in anchors.values() if a}
+    files = _files_of(store, sources, named)
+    vendors = _vendors_of(store, named)
+    findings: dict[Finding, None] = {}  # ordered set: two constraints of one shape may say the same
+    for focus, severity, messages, path, value, shape in rows:
+        key = str(anchors.get(focus) or focus)
+        findings.setdefault(
+            Finding(
+                severity=str(severity).removeprefix(str(SH)),
+                focus=_render_value(focus) or "",
+                vendor=vendors.get(key),
+                path=_render_path(results, path) if path is not None else None,
+                message=" ".join(messages) or "(no message)",
+                # a node-level result names its focus node as the value: no news
+                value=None if value == focus else _render_value(value),
+                source_shape=shape_name(shapes, shape),
+                file=files.get(key),
+            )
+        )
+    return list(findings)
+
+
+def _iri_anchor(data: rdflib.Graph, node: BNode, depth: int = 5) -> URIRef | None:
+    """The nearest IRI that points at a blank node: its file and vendor are the blank node's.
+
+    Blank nodes are local to the file they are written in, so the node that
+    holds one (a vendor's ``sa:strength [ … ]``) tells where it came from.
+    """
+    for subject in data.subjects(None, node):
+        if isinstance(subject, URIRef):
+            return subject
+        if isinstance(subject, BNode) and depth > 1:
+            anchor = _iri_anchor(data, subject, depth - 1)
+            if anchor is not None:
+                return anchor
+    return None
+
+
+def _values_clause(nodes: Iterable[str]) -> str:
+    return " ".join(f"<{n}>" for n in sorted(nodes))
+
+
+def _files_of(store: Store, sources: Sequence[SourceFile], nodes: set[str]) -> dict[str, str]:
+    """Focus node -> file of the graph holding its rdf:type triple (else any triple about it).
+
+    A node typed in several files (a vendor a page mentions and one of its own)
+    is attributed to a data file before the ontology, then by file name.
+    """
+    if not nodes:
+        return {}
+    file_of_graph: dict[str, str] = {}
+    for source in sources:
+        file_of_graph.setdefault(source.graph, _display_path(source.path))
+    rows = store.select(
+        sparql_prologue()
+        + f"""SELECT ?node ?graph ?typed WHERE {{
+            VALUES ?node {{ {_values_clause(nodes)} }}
+            {{ GRAPH ?graph {{ ?node a ?type }} BIND (true AS ?typed) }}
+            UNION
+            {{ GRAPH ?graph {{ ?node ?p ?o }} BIND (false AS ?typed) }}
+        }}"""
+    )
+    best: dict[str, tuple[bool, bool, str]] = {}
+    for row in rows:
+        node, graph = str(row["node"]), str(row["graph"])
+        if graph not in file_of_graph:
+            continue
+        rank = (not row["typed"], graph == str(ONTOLOGY_GRAPH), file_of_graph[graph])
+        if node not in best or rank < best[node]:
+            best[node] = rank
+    found = {node: rank[2] for node, rank in best.items()}
+    # a graph-level finding (a file without provenance) is about the file itself
+    found.update({node: file_of_graph[node] for node in nodes if node in file_of_graph})
+    return found
+
+
+def _vendors_of(store: Store, nodes: set[str]) -> dict[str, str]:
+    """Focus node -> vendor slug: from the ``id/vendor/{slug}/…`` IRI, else a vendor pointing at it."""
+    vendors: dict[str, str] = {}
+    for node in nodes:
+        if node.startswith(_VENDOR_PREFIX):
+            slug = node[len(_VENDOR_PREFIX):].split("/", 1)[0]
+            if slug:
+                vendors[node] = slug
+    orphans = nodes - vendors.keys()
+    if orphans:
+        rows = store.select(
+            sparql_prologue()
+            + f"""SELECT ?node ?vendor WHERE {{
+                VALUES ?node {{ {_values_clause(orphans)} }}
+                ?vendor ?p ?node . ?vendor a/rdfs:subClassOf* sa:Vendor .
+            }} ORDER BY ?vendor"""
+        )
+        for row in rows:
+            vendor = str(row["vendor"])
+            if vendor.startswith(_VENDOR_PREFIX):
+                vendors.setdefault(str(row["node"]), vendor[len(_VENDOR_PREFIX):].split("/", 1)[0])
+    return vendors
+
+
+def _display_path(path: Path) -> str:
+    """The path relative to the working directory when it lies below it, as a user typed it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def compact(iri: str) -> str:
+    """``sa:layer`` for an IRI under a project prefix, else the IRI itself."""
+    best = ("", "")
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(best[1]):
+            best = (prefix, namespace)
+    if best[0]:
+        return f"{best[0]}:{iri[len(best[1]):]}"
+    if iri.startswith(str(SHAPES)):
+        return f"shapes:{iri[len(SHAPES):]}"
+    return iri
+
+
+def _render_path(graph: rdflib.Graph, path: rdflib.term.Node) -> str:
+    """A SHACL path node as a SPARQL property path (``^sa:offering``, ``a|b``, ``a/b``)."""
+    if isinstance(path, URIRef):
+        return compact(str(path))
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_render_path(graph, inverse)}"
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_render_path(graph, p) for p in rdflib.collection.Collection(graph, alternatives))
+    for quantifier, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, quantifier)
+        if inner is not None:
+            return f"({_render_path(graph, inner)}){suffix}"
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_render_path(graph, p) for p in rdflib.collection.Collection(graph, path))
+    return str(path)
+
+
+def _render_value(value: rdflib.term.Node | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        return str(value)
+    if isinstance(value, BNode):
+        return f"_:{value}"
+    return str(value)
+
+
+def shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
+    """``shapes:AssessmentShape``; an anonymous property shape as ``parent/name``."""
+    if shape is None:
+        return "(unknown shape)"
+    if isinstance(shape, URIRef):
+        return compact(str(shape))
+    parent = shapes.value(predicate=SH.property, object=shape)
+    name = shapes.value(shape, SH.name)
+    path = shapes.value(shape, SH.path)
+    label = str(name) if name is not None else (_render_path(shapes, path) if path is not None else "?")
+    return f"{shape_name(shapes, parent)}/{label}" if parent is not None else label
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+def run_cli(paths: list[Path] | None, fmt: str) -> int:
+    """Body of ``stackatlas validate``: 0 conforms, 1 violations, 2 unreadable input."""
+    if fmt not in FORMATS:
+        print(f"stackatlas: unknown report format {fmt!r} (expected {', '.join(FORMATS)})", file=sys.stderr)
+        return 2
+    try:
+        report = validate(validation_sources(paths))
+    except InputError as exc:
+        print(f"stackatlas: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(report.render(fmt))
+    return 0 if report.conforms else 1
+

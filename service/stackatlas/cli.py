@@ -7,6 +7,7 @@ does not pay for the web stack. Every user-facing failure is a
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -51,19 +52,121 @@ def validate(
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to bind [env STACKATLAS_HOST].")] = None,
-    port: Annotated[int | None, typer.Option(help="TCP port [env STACKATLAS_PORT].")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to bind (env STACKATLAS_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (env STACKATLAS_PORT).")] = None,
     data: Annotated[
         list[Path] | None,
-        typer.Option(help="Data file or directory, repeatable [env STACKATLAS_DATA]."),
+        typer.Option(help="Data file or directory, repeatable (env STACKATLAS_DATA)."),
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes [env STACKATLAS_WORKERS].")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (env STACKATLAS_WORKERS).")] = None,
+    allow_invalid: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-invalid/--refuse-invalid",
+            help="Start even when the data has SHACL violations (env STACKATLAS_ALLOW_INVALID).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Serve the catalog over HTTP (GraphQL, SPARQL, linked data)."""
+    """Serve the catalog over HTTP (GraphQL at /graphql, SPARQL, linked data).
+
+    Loads and validates the data first and refuses to start on SHACL
+    violations, printing the report, unless --allow-invalid is given.
+    """
     from .server import run
 
-    overrides = {"host": host, "port": port, "data": data, "workers": workers}
+    overrides = {"host": host, "port": port, "data": data, "workers": workers, "allow_invalid": allow_invalid}
     run({k: v for k, v in overrides.items() if v is not None})
+
+
+@app.command()
+def schema() -> None:
+    """Print the GraphQL schema (SDL) that `serve` exposes at /graphql."""
+    from .config import Settings
+    from .graphql import build_schema
+
+    print(build_schema(Settings()).as_str())
+
+
+export_app = typer.Typer(help="Write the catalog for other tools: integration maps and whole-graph files.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("map")
+def export_map(
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="mermaid, dot, graphml, cytoscape, json or csv.")
+    ],
+    vendor: Annotated[
+        list[str] | None, typer.Option("--vendor", "-v", help="Start from this vendor slug (repeatable).")
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Hops from the vendors (0-10).")] = 1,
+    layer: Annotated[
+        list[str] | None, typer.Option(help="Keep only vendors in this layer, L1-L7 (repeatable).")
+    ] = None,
+    direction: Annotated[str, typer.Option(help="upstream, downstream or both (integrations only).")] = "both",
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(help="integration, alternative or mention (repeatable; default integration+alternative)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write, else stdout.")] = None,
+    data: Annotated[
+        list[Path] | None, typer.Option(help="Data file or directory, repeatable (default the shipped data).")
+    ] = None,
+) -> None:
+    """Export an integration map of the selected vendors and relations."""
+    from .export.command import export_map as run
+
+    run(format, vendor or [], depth, layer or [], direction, kind or [], output, data or None)
+
+
+@export_app.command("graph")
+def export_graph(
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="turtle, ntriples, jsonld, trig or nquads.")
+    ] = "turtle",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write, else stdout.")] = None,
+    data: Annotated[
+        list[Path] | None, typer.Option(help="Data file or directory, repeatable (default the shipped data).")
+    ] = None,
+) -> None:
+    """Export the whole graph (union graph, or the dataset with one graph per source file)."""
+    from .export.command import export_graph as run
+
+    run(format, output, data or None)
+
+
+class QueryFormat(StrEnum):
+    json = "json"
+    xml = "xml"
+    csv = "csv"
+    tsv = "tsv"
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+    rdfxml = "rdfxml"
+
+
+@app.command()
+def query(
+    text: Annotated[str | None, typer.Argument(metavar="QUERY", help="The SPARQL query.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Read the query from this file.")] = None,
+    format: Annotated[
+        QueryFormat | None,
+        typer.Option("--format", "-f", help="Result format (default json for SELECT/ASK, ttl for graphs)."),
+    ] = None,
+    data: Annotated[
+        list[Path] | None, typer.Option(help="Data file or directory, repeatable (default the shipped data).")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Time limit in seconds (default: env STACKATLAS_SPARQL_TIMEOUT, else 10)."),
+    ] = None,
+) -> None:
+    """Run a read-only SPARQL query on the local data and print the result."""
+    from .sparql.cli import run
+
+    run(text, file, format.value if format else None, data or None, timeout)
 
 
 def main() -> None:
@@ -72,3 +175,14 @@ def main() -> None:
     except StackatlasError as exc:
         print(f"stackatlas: {exc}", file=sys.stderr)
         sys.exit(2)
+    except Exception as exc:
+        # A bug, not bad input: still one line for the user, the traceback on
+        # request so it can be reported.
+        if os.environ.get("STACKATLAS_DEBUG"):
+            raise
+        print(
+            f"stackatlas: internal error: {type(exc).__name__}: {exc} "
+            "(set STACKATLAS_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(70)

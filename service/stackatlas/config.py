@@ -30,8 +30,8 @@ class Settings(BaseSettings):
     """Default per-query time limit in seconds."""
     sparql_timeout_cap: float = 60.0
     """No client may ask for more than this many seconds."""
-    sparql_max_results: int = 100_000
-    """Rows (or triples) beyond this are cut and the answer flagged as truncated."""
+    sparql_max_result_bytes: int = 50_000_000
+    """A serialised answer larger than this is refused (HTTP 413) instead of sent."""
     sparql_workers: int = 2
     """Processes that run SPARQL queries; a query past its limit has its process killed."""
     service_allowlist: list[str] = Field(default_factory=list)
@@ -42,3 +42,7 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 2_000
     graphql_max_page_size: int = 100
+    graphql_max_path_length: int = 6
+    """Longest chain of integrations ``integrationPath`` searches (one store query per hop)."""
+    graphql_timeout: float = 10.0
+    """Seconds one GraphQL request may take before it is answered with a timeout error."""

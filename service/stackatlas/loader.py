@@ -8,6 +8,7 @@ are parsed with the graph IRI as base, which is what lets ``<>`` name the graph.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +76,22 @@ def read_bytes(source: SourceFile) -> bytes:
         raise InputError(f"{source.path}: cannot read ({exc.strerror})") from exc
 
 
+_UNDECLARED_PREFIX = re.compile(r"line (\d+).*The prefix (\S*) has not been declared")
+
+
 def syntax_error(source: SourceFile, exc: SyntaxError) -> InputError:
-    """Turn a parser's SyntaxError into one line naming the file and position."""
+    """Turn a parser's SyntaxError into one line naming the file and position.
+
+    An undeclared prefix is the commonest slip when a vendor file is written
+    by hand, so it gets its own wording naming the prefix.
+    """
     message = str(exc).replace("Parser error ", "").strip()
+    undeclared = _UNDECLARED_PREFIX.search(message)
+    if undeclared:
+        line, prefix = undeclared.groups()
+        return InputError(
+            f"{source.path}: line {line}: unknown prefix '{prefix}' (declare it with @prefix {prefix} <…> .)"
+        )
     return InputError(f"{source.path}: malformed {source.format.name.title()} {message}")
 
 

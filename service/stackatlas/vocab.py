@@ -81,3 +81,19 @@ def graph_for(relative_path: str) -> URIRef:
     """Named-graph IRI of a source file, from its path relative to the data root."""
     stem = relative_path[:-4] if relative_path.endswith(".ttl") else relative_path
     return GRAPH[stem]
+
+
+BASE = "https://w3id.org/stackatlas/"
+"""The w3id prefix every stackatlas IRI starts with; a deployment maps it to its own host."""
+
+MAP_SCHEMA_IRI = URIRef(f"{BASE}export/map.schema.json")
+"""JSON Schema of the integration-map JSON export (served at ``/export/map.schema.json``)."""
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+"""SPARQL 1.1 Service Description, for what ``GET /sparql`` tells machines."""
+
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+"""W3C unique identifiers for file formats (sd:resultFormat values)."""
+
+SHAPES = Namespace("https://w3id.org/stackatlas/shapes#")
+"""The SHACL shapes (``shapes/*.ttl``); validation reports name shapes as ``shapes:…``."""

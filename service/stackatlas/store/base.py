@@ -10,9 +10,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import TypeVar
 
 import anyio.to_thread
+import rdflib
 
 from ..loader import SourceFile
 
@@ -40,6 +42,14 @@ class Store(ABC):
         """Run an internal SELECT over the union of all graphs; rows of Python values."""
 
     @abstractmethod
+    def construct(self, query: str, media_type: str = "application/n-triples") -> bytes:
+        """Run an internal CONSTRUCT or DESCRIBE over the union of all graphs, serialised.
+
+        SELECT rows flatten terms to plain values; pages that hand triples on
+        (linked-data resources) need the terms intact.
+        """
+
+    @abstractmethod
     def ask(self, query: str) -> bool:
         """Run an internal ASK over the union of all graphs."""
 
@@ -50,6 +60,28 @@ class Store(ABC):
     @abstractmethod
     def dump(self, media_type: str, graph: str | None = None) -> bytes:
         """Serialise one graph (or the whole dataset when ``graph`` is None)."""
+
+    @abstractmethod
+    def dump_union(self, media_type: str) -> bytes:
+        """Serialise the union of all graphs as one graph (what SPARQL sees as the default graph)."""
+
+    @abstractmethod
+    def snapshot(self, path: Path) -> Path:
+        """Write the whole dataset to the file ``path`` as N-Quads, for the SPARQL workers.
+
+        Queries must run in processes that can be killed on timeout (see
+        :mod:`stackatlas.store.workers`); they load this file rather than have
+        the data copied through a pipe.
+        """
+
+    @abstractmethod
+    def shacl_data_graph(self) -> rdflib.Dataset:
+        """The union of all graphs as an rdflib dataset that pyshacl validates in place.
+
+        A view, not a copy: a catalog of a million triples must not be
+        duplicated into rdflib's memory store to be validated, and SHACL-SPARQL
+        constraints should run on the backend's own query engine.
+        """
 
     @abstractmethod
     def __len__(self) -> int:

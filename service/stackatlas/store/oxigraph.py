@@ -7,9 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from ..errors import QueryError
 from ..loader import SourceFile, read_bytes, syntax_error
+from ..vocab import PREFIXES
 from .base import Row, Store, Value
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -86,6 +88,15 @@ class OxigraphStore(Store):
         names = [v.value for v in result.variables]
         return [{n: to_value(sol[n]) for n in names} for sol in result]
 
+    def construct(self, query: str, media_type: str = "application/n-triples") -> bytes:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise QueryError(f"cannot serialise RDF as {media_type}")
+        return result.serialize(format=fmt)
+
     def ask(self, query: str) -> bool:
         result = self._query(query)
         if not isinstance(result, ox.QueryBoolean):
@@ -106,6 +117,36 @@ class OxigraphStore(Store):
                 )
             return self.ox.dump(format=fmt)
         return self.ox.dump(format=fmt, from_graph=ox.NamedNode(graph))
+
+    def dump_union(self, media_type: str) -> bytes:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise QueryError(f"cannot serialise RDF as {media_type}")
+        triples = {q.triple for q in self.ox.quads_for_pattern(None, None, None)}
+        if fmt.supports_datasets:  # JSON-LD, TriG, N-Quads: the union as the default graph
+            default = ox.DefaultGraph()
+            quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
+            return ox.serialize(quads, format=fmt, prefixes=PREFIXES)
+        return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+
+    def snapshot(self, path: Path) -> Path:
+        self.ox.dump(str(path), format=ox.RdfFormat.N_QUADS)
+        return path
+
+    def shacl_data_graph(self) -> rdflib.Dataset:
+        # pyshacl wraps a pyoxigraph store without copying it and sends the
+        # SHACL-SPARQL constraints straight to Oxigraph's engine.
+        from pyshacl.graph_abstraction import OxigraphDataGraph
+
+        class ShaclView(OxigraphDataGraph):
+            def __bool__(self) -> bool:
+                # pyshacl tests graphs for truth (``datagraph or sg``) once per
+                # result; without this, each test counts every triple of the store.
+                return True
+
+        graph = ShaclView(self.ox)
+        graph.default_union = True
+        return graph
 
     def __len__(self) -> int:
         return len(self.ox)

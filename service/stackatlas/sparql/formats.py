@@ -1,0 +1,73 @@
+"""Media types the SPARQL routes offer, and the short ``format`` names for links.
+
+The first type of each list is the default for a client that sends no Accept.
+"""
+
+from __future__ import annotations
+
+SPARQL_JSON = "application/sparql-results+json"
+SPARQL_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+TURTLE = "text/turtle"
+N_TRIPLES = "application/n-triples"
+JSON_LD = "application/ld+json"
+RDF_XML = "application/rdf+xml"
+TRIG = "application/trig"
+N_QUADS = "application/n-quads"
+HTML = "text/html"
+
+SOLUTIONS = [SPARQL_JSON, SPARQL_XML, CSV, TSV]
+"""SELECT and ASK results."""
+GRAPH = [TURTLE, N_TRIPLES, JSON_LD, RDF_XML]
+"""CONSTRUCT and DESCRIBE results, graph downloads."""
+DATASET = [TRIG, N_QUADS]
+"""Whole-dataset dumps."""
+
+ALIASES = {
+    "json": SPARQL_JSON,
+    "xml": SPARQL_XML,
+    "csv": CSV,
+    "tsv": TSV,
+    "ttl": TURTLE,
+    "turtle": TURTLE,
+    "nt": N_TRIPLES,
+    "ntriples": N_TRIPLES,
+    "jsonld": JSON_LD,
+    "json-ld": JSON_LD,
+    "rdfxml": RDF_XML,
+    "rdf+xml": RDF_XML,
+    "rdf": RDF_XML,
+    "n3": TURTLE,
+    "trig": TRIG,
+    "nq": N_QUADS,
+    "nquads": N_QUADS,
+}
+
+GRAPH_ALIASES = {**ALIASES, "json": JSON_LD, "xml": RDF_XML}
+"""For CONSTRUCT/DESCRIBE and downloads, ``json`` and ``xml`` mean the RDF syntaxes."""
+
+SYNONYMS = {
+    "application/json": SPARQL_JSON,
+    "application/xml": SPARQL_XML,
+    "text/xml": SPARQL_XML,
+    "application/x-turtle": TURTLE,
+    "application/turtle": TURTLE,
+    "text/plain": N_TRIPLES,
+    "application/x-json+ld": JSON_LD,
+    "text/n3": TURTLE,
+    "text/rdf+n3": TURTLE,
+    "application/n3": TURTLE,
+}
+"""Older or generic names some clients send (SPARQLWrapper, rdflib's SPARQLStore).
+
+N3 is answered with Turtle, which every N3 parser reads."""
+
+
+def with_synonyms(offered: list[str]) -> list[str]:
+    """``offered`` followed by the synonyms of its types, for matching an Accept header."""
+    return offered + [alias for alias, canonical in SYNONYMS.items() if canonical in offered]
+
+
+def canonical(media_type: str) -> str:
+    return SYNONYMS.get(media_type, media_type)

@@ -24,7 +24,15 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
-from common import Measurement, catalog, machine, markdown_table, measure, ratio, write_section
+from common import (
+    Measurement,
+    catalog,
+    markdown_table,
+    measure,
+    ratio,
+    reproduce_footer,
+    write_section,
+)
 from stackatlas.export.formats import MAP_FORMATS
 from stackatlas.export.selection import MapQuery, build_query, select_map
 from stackatlas.loader import SourceFile, catalog_sources
@@ -172,14 +180,7 @@ Writing the whole-catalog map in each format (stackatlas only — each writer is
 library named in `docs/exports.md`; there is no second implementation to compare):
 
 {format_table}
-Command (from the repository root, with the project's virtualenv):
-
-```
-{command}
-```
-
-Machine: {machine()}.
-"""
+{reproduce_footer(command)}"""
 
 
 if __name__ == "__main__":

@@ -26,7 +26,15 @@ from pathlib import Path
 import pyshacl
 from rdflib import Dataset, Graph, URIRef
 
-from common import Measurement, catalog, machine, markdown_table, measure, ratio, write_section
+from common import (
+    Measurement,
+    catalog,
+    markdown_table,
+    measure,
+    ratio,
+    reproduce_footer,
+    write_section,
+)
 from stackatlas.loader import catalog_sources
 from stackatlas.resources import shapes_dir
 from stackatlas.store import open_store
@@ -167,14 +175,7 @@ per vendor) into a queryable store, and checking it against the SHACL shapes.
   of percent and the ratios as indicative.
 
 {table}
-Command (from the repository root, with the project's virtualenv):
-
-```
-{command}
-```
-
-Machine: {machine()}.
-"""
+{reproduce_footer(command)}"""
 
 
 if __name__ == "__main__":

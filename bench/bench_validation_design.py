@@ -27,7 +27,15 @@ import pyshacl
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, SH
 
-from common import Measurement, catalog, machine, markdown_table, measure, ratio, write_section
+from common import (
+    Measurement,
+    catalog,
+    markdown_table,
+    measure,
+    ratio,
+    reproduce_footer,
+    write_section,
+)
 from stackatlas.loader import catalog_sources
 from stackatlas.store import open_store
 from stackatlas.validation import hoist_property_shapes, load_shapes, validate_store
@@ -125,14 +133,7 @@ per variant; peak RSS includes loading.
   A variant past the budget is killed and not tried on larger sizes.
 
 {table}
-Command (from the repository root, with the project's virtualenv):
-
-```
-{command}
-```
-
-Machine: {machine()}.
-"""
+{reproduce_footer(command)}"""
 
 
 if __name__ == "__main__":

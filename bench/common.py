@@ -131,6 +131,14 @@ def machine() -> str:
             f"{versions}; run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
 
 
+def reproduce_footer(command: str) -> str:
+    """The closing lines every section has: how to rerun it and on what it ran."""
+    return (
+        "Command (from the repository root, with the project's virtualenv):\n\n"
+        f"```\n{command}\n```\n\nMachine: {machine()}.\n"
+    )
+
+
 def write_section(heading: str, body: str, doc: Path = BENCHMARKS_DOC) -> None:
     """Replace the ``## heading`` section of the benchmarks doc, leaving the others alone.
 

@@ -96,6 +96,17 @@ def test_ontology_by_conneg(live_server, media_type, rdflib_format):
     assert not list(ontology.triples((vendor_iri("dagster"), None, None)))  # data is not the ontology
 
 
+def test_ontology_sends_browsers_to_the_term_definitions(live_server):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = httpx.get(f"{live_server.url}/ontology", headers={"Accept": browser})
+    assert response.status_code == 303 and response.headers["location"] == "/ontology.html"
+    page = httpx.get(f"{live_server.url}/ontology", headers={"Accept": browser}, follow_redirects=True)
+    assert 'id="CatalogEntry"' in page.text or "CatalogEntry" in page.text
+    # A client that takes anything still gets RDF, not HTML.
+    anything = httpx.get(f"{live_server.url}/ontology", headers={"Accept": "*/*"})
+    assert anything.status_code == 200 and anything.headers["content-type"].startswith("text/turtle")
+
+
 def test_shapes(live_server):
     response = httpx.get(f"{live_server.url}/shapes", params={"format": "ttl"})
     assert response.status_code == 200

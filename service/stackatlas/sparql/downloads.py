@@ -8,7 +8,7 @@ to the linked-data pages and is added there.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ..errors import InputError
 from ..loader import SourceFile, discover
@@ -93,12 +93,18 @@ async def dataset(request: Request) -> Response:
 
 @router.get("/ontology")
 async def ontology(request: Request) -> Response:
-    """The ontology graph in an RDF syntax chosen by Accept or ``format``."""
+    """The ontology graph in an RDF syntax chosen by Accept or ``format``.
+
+    A browser (HTML preferred over every RDF syntax) is sent to the term
+    definitions at ``/ontology.html``, so ontology IRIs resolve for people too.
+    """
     store: Store = request.app.state.store
     try:
-        media_type = _choose(request, formats.GRAPH)
+        media_type = _choose(request, [*formats.GRAPH, "text/html"])
     except NotAcceptable as exc:
         return _error(str(exc), 406)
+    if media_type == "text/html":
+        return RedirectResponse("/ontology.html", status_code=303, headers={"Vary": "Accept"})
     body = await store.run(store.dump, media_type, str(ONTOLOGY_GRAPH))
     return _download(body, media_type, "stackatlas")
 

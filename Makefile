@@ -33,7 +33,7 @@ test: venv system-deps
 # docs/benchmarks.md). Takes well over an hour at 10k vendors on 2 cores.
 bench: venv
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/bench_load_validate.py --sizes 1000 10000 --seed 42 --budget 900
+	$(BIN)/python bench/bench_load_validate.py --sizes 1000 10000 --seed 42 --budget 600
 	$(BIN)/python bench/bench_validation_design.py --sizes 100 1000 --seed 42 --budget 600
 	$(BIN)/python bench/bench_graphql.py --vendors 10000 --seed 42 --requests 2000 --concurrency 8 --rounds 3 --runs 500 --write-doc
 	$(BIN)/python bench/bench_sparql.py --sizes 1000 10000

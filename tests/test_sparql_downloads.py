@@ -65,11 +65,12 @@ def test_graph_store_errors(live_server):
     unknown = httpx.get(f"{live_server.url}/rdf-graphs", params={"graph": "urn:no:such:graph"})
     assert unknown.status_code == 404 and "urn:no:such:graph" in unknown.text
     neither = httpx.get(f"{live_server.url}/rdf-graphs")
-    assert neither.status_code == 400
+    assert neither.status_code == 400 and "exactly one of ?graph=<iri> or ?default" in neither.text
     unacceptable = httpx.get(
         f"{live_server.url}/rdf-graphs", params={"graph": str(ONTOLOGY_GRAPH)}, headers={"Accept": "image/png"}
     )
-    assert unacceptable.status_code == 406
+    assert unacceptable.status_code == 406 and "image/png" in unacceptable.text
+    assert "text/turtle" in unacceptable.text  # says what it can give instead
 
 
 @pytest.mark.parametrize("fmt,media_type,rdflib_format", [("trig", "application/trig", "trig"),

@@ -27,17 +27,20 @@ class StartupRefused(StackatlasError):
     """The data has SHACL violations and ``allow_invalid`` is not set."""
 
 
-def build_store(settings: Settings) -> Store:
-    """Load and validate the catalog; raise :class:`StartupRefused` on violations.
+def build_store(settings: Settings, *, validate: bool = True) -> Store:
+    """Load and (unless told the data is already checked) validate the catalog.
 
-    The report goes to stderr first, so the operator sees what to fix; with
-    ``allow_invalid`` it is still printed and the service starts anyway.
+    Raises :class:`StartupRefused` on violations. The report goes to stderr
+    first, so the operator sees what to fix; with ``allow_invalid`` it is still
+    printed and the service starts anyway.
     """
     from .validation import validate_store
 
     sources = catalog_sources(settings.data)
     store = open_store()
     store.load(sources)
+    if not validate:
+        return store
     report = validate_store(store, sources)
     if not report.conforms:
         print(report.render("text"), file=sys.stderr)

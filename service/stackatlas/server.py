@@ -25,7 +25,7 @@ def run(overrides: dict[str, Any]) -> None:
     settings = Settings(**overrides)
     if settings.workers > 1:
         # Validate once here so invalid data stops before any worker starts; the
-        # store is dropped, each worker builds its own. Workers import the factory
+        # store is dropped, each worker loads its own without validating again. Workers import the factory
         # and read their settings from the environment, so the flags go through it.
         build_store(settings)
         os.environ.update(_as_environment(overrides))
@@ -39,8 +39,13 @@ def run(overrides: dict[str, Any]) -> None:
 
 
 def worker_app() -> FastAPI:
-    """The app of one worker process: each worker loads and validates its own copy of the data."""
-    return create_app(Settings())
+    """The app of one worker process: it loads its own copy of the data.
+
+    The parent validated the same data before starting the workers (see
+    :func:`run`), so a worker does not validate it again.
+    """
+    settings = Settings()
+    return create_app(settings, store=build_store(settings, validate=False))
 
 
 def _as_environment(overrides: dict[str, Any]) -> dict[str, str]:

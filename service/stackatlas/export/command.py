@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
-from ..loader import catalog_sources
-from ..store import open_store
+from ..store import open_catalog
 from .files import write_atomic
 from .formats import MAP_FORMATS
 from .graph import GRAPH_ALIASES, GRAPH_FORMATS, download
@@ -31,8 +30,7 @@ def export_map(
     if fmt is None:
         raise InputError(f"unknown map format {format!r}; choose from {', '.join(MAP_FORMATS)}")
     query = build_query(vendors, depth, layers, direction, kinds)
-    store = open_store()
-    store.load(catalog_sources(data))
+    store = open_catalog(data)
     _emit(fmt.encode(select_map(store, query)), output)
 
 
@@ -41,6 +39,5 @@ def export_graph(format: str, output: Path | None, data: Sequence[Path] | None) 
     fmt = GRAPH_FORMATS.get(name)
     if fmt is None:
         raise InputError(f"unknown graph format {format!r}; choose from {', '.join(GRAPH_FORMATS)}")
-    store = open_store()
-    store.load(catalog_sources(data))
+    store = open_catalog(data)
     _emit(download(store, fmt), output)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import InputError
-from ..loader import catalog_sources
-from ..store import open_store
+from ..store import open_catalog
 from ..store.workers import QueryAnswer
 from . import analysis, formats
 from .execution import query_pool, run_query, time_limit
@@ -48,8 +47,7 @@ def _formats(name: str | None) -> tuple[str | None, str | None]:
 
 async def _execute(settings: Settings, query: str, fmt: str | None, timeout: float) -> QueryAnswer:
     found = analysis.check(query, settings.service_allowlist)
-    store = open_store()
-    store.load(catalog_sources(settings.data))
+    store = open_catalog(settings.data)
     solutions, graph = _formats(fmt)
     async with query_pool(store, 1) as pool:
         return await run_query(

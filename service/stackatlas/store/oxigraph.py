@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import XSD
 
 from ..errors import QueryError
 from ..loader import SourceFile, read_bytes, syntax_error
 from ..vocab import PREFIXES
 from .base import Row, Store, Value
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = str(XSD)
 _INTEGER_TYPES = {
     f"{_XSD}{t}"
     for t in (
@@ -45,6 +46,13 @@ def to_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) 
             return float(term.value)
         return term.value
     raise TypeError(f"unsupported term {term!r}")
+
+
+def _rdf_format(media_type: str) -> ox.RdfFormat:
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise QueryError(f"cannot serialise RDF as {media_type}")
+    return fmt
 
 
 class OxigraphStore(Store):
@@ -92,9 +100,7 @@ class OxigraphStore(Store):
         result = self._query(query)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        if fmt is None:
-            raise QueryError(f"cannot serialise RDF as {media_type}")
+        fmt = _rdf_format(media_type)
         return result.serialize(format=fmt)
 
     def ask(self, query: str) -> bool:
@@ -107,9 +113,7 @@ class OxigraphStore(Store):
         return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
 
     def dump(self, media_type: str, graph: str | None = None) -> bytes:
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        if fmt is None:
-            raise QueryError(f"cannot serialise RDF as {media_type}")
+        fmt = _rdf_format(media_type)
         if graph is None:
             if not fmt.supports_datasets:
                 return self.ox.dump(format=fmt, from_graph=ox.DefaultGraph()) + b"".join(
@@ -119,9 +123,7 @@ class OxigraphStore(Store):
         return self.ox.dump(format=fmt, from_graph=ox.NamedNode(graph))
 
     def dump_union(self, media_type: str) -> bytes:
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        if fmt is None:
-            raise QueryError(f"cannot serialise RDF as {media_type}")
+        fmt = _rdf_format(media_type)
         triples = {q.triple for q in self.ox.quads_for_pattern(None, None, None)}
         if fmt.supports_datasets:  # JSON-LD, TriG, N-Quads: the union as the default graph
             default = ox.DefaultGraph()

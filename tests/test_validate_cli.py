@@ -123,6 +123,55 @@ def test_a_single_valid_file_exits_0(tmp_path):
     assert result.stdout.strip() == "0 violations, 0 warnings, 0 infos — conforms"
 
 
+# --- one file against its catalog (--context) ---------------------------------
+
+DAGSTER_FILE = "graph_data/vendors/dagster.ttl"
+
+
+def test_a_vendor_file_alone_misses_the_vendors_it_points_at():
+    result = stackatlas("validate", "--format", "json", DAGSTER_FILE)
+    assert result.returncode == 1
+    violations = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "Violation"]
+    assert violations and all("sa:Vendor" in f["message"] for f in violations)
+
+
+def test_context_resolves_references_and_reports_only_the_given_file(shipped_json):
+    result = stackatlas("validate", "--format", "json", DAGSTER_FILE, "--context", "graph_data")
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(result.stdout)
+    expected = [f for f in shipped_json["findings"] if f["file"] == DAGSTER_FILE]
+    assert document["findings"] == expected  # the same findings as in the whole catalog's run
+    assert len(expected) < len(shipped_json["findings"])  # the others are context, not reported
+    assert document["summary"] == {
+        "conforms": True,
+        "violations": 0,
+        "warnings": len(DAGSTER_WARNINGS),
+        "infos": sum(f["severity"] == "Info" for f in expected),
+    }
+
+
+def test_context_reports_a_new_files_violations_and_the_report_graph_matches(tmp_path):
+    new = tmp_path / "acme.ttl"
+    new.write_text(MINIMAL.read_text().replace("sa:total 9 ;", "sa:total 10 ;"))
+    text = stackatlas("validate", str(new), "--context", "graph_data")
+    assert text.returncode == 1, text.stdout + text.stderr
+    assert text.stdout.strip().endswith("1 violation, 0 warnings, 0 infos — does not conform")
+    assert "total 10 is not the sum" in text.stdout
+
+    turtle = stackatlas("validate", "--format", "turtle", str(new), "--context", "graph_data")
+    assert turtle.returncode == 1
+    graph = rdflib.Graph().parse(data=turtle.stdout, format="turtle")
+    report = graph.value(predicate=RDF.type, object=SH.ValidationReport)
+    (result,) = graph.objects(report, SH.result)
+    assert graph.value(result, SH.resultSeverity) == SH.Violation
+    assert str(graph.value(result, SH.focusNode)) == "https://w3id.org/stackatlas/id/vendor/acme/inpact"
+    assert graph.value(report, SH.conforms).toPython() is False
+
+
+def test_context_without_files_is_refused():
+    assert_one_line_error(stackatlas("validate", "--context", "graph_data"), "--context", "files to check")
+
+
 # --- bad input: exit 2, one line on stderr, never a traceback ------------------
 
 

@@ -39,6 +39,10 @@ def validate(
         typer.Argument(help="Data files or directories (default: the shipped graph_data/)."),
     ] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    context: Annotated[
+        list[Path] | None,
+        typer.Option(help="Files or directories the PATHS point into (repeatable); loaded, not reported on."),
+    ] = None,
 ) -> None:
     """Check data against the SHACL shapes.
 
@@ -47,7 +51,7 @@ def validate(
     """
     from .validation import run_cli
 
-    raise typer.Exit(run_cli(paths or None, format.value))
+    raise typer.Exit(run_cli(paths or None, format.value, context or ()))
 
 
 @app.command()

@@ -126,22 +126,30 @@ def load_shapes(directory: Path | None = None) -> rdflib.Graph:
     return shapes
 
 
-def validation_sources(paths: Sequence[Path] | None = None) -> list[SourceFile]:
+def validation_sources(paths: Sequence[Path] | None = None, context: Sequence[Path] = ()) -> list[SourceFile]:
     """What ``stackatlas validate`` checks.
 
     Without paths: the shipped catalog. With paths: those files together with
-    the ontology and the shared vocabularies and source descriptions, so that a
-    single vendor file can be checked on its own. A file named twice (a path
-    inside ``graph_data/`` given explicitly) is loaded once.
+    the ontology, the shared vocabularies and source descriptions, and the
+    ``context`` files (the rest of a catalog the files point into), so that a
+    single vendor file can be checked on its own or against its catalog. A
+    file named twice (a path inside ``graph_data/`` given explicitly, or inside
+    a context directory) is loaded once.
     """
     if not paths:
+        if context:
+            raise InputError("--context only makes sense with files to check")
         return catalog_sources()
     root = data_dir()
     shared = sorted((root / "vocab").glob("*.ttl")) + sorted(root.glob("*.ttl"))
     given = discover(list(paths), graph_root=root)
     seen = {s.path.resolve() for s in given}
-    base = discover([p for p in shared if p.resolve() not in seen], graph_root=root)
-    return ontology_sources(ontology_dir()) + base + given
+    around: list[SourceFile] = []
+    for source in discover([*shared, *context], graph_root=root):
+        if source.path.resolve() not in seen:
+            seen.add(source.path.resolve())
+            around.append(source)
+    return ontology_sources(ontology_dir()) + around + given
 
 
 # ---------------------------------------------------------------------------
@@ -192,14 +200,20 @@ def _guard_message_templates() -> None:
 _guard_message_templates()
 
 
-def validate(sources: Sequence[SourceFile], shapes: rdflib.Graph | None = None) -> Report:
+def validate(
+    sources: Sequence[SourceFile],
+    shapes: rdflib.Graph | None = None,
+    report_on: Sequence[SourceFile] | None = None,
+) -> Report:
     """Load the sources into a fresh store and validate them.
 
-    Raises :class:`InputError` (one readable line) when a source cannot be read.
+    With ``report_on``, only findings about nodes from those files are kept
+    (the others are context). Raises :class:`InputError` (one readable line)
+    when a source cannot be read.
     """
     store = open_store()
     store.load(sources)
-    return validate_store(store, sources, shapes)
+    return validate_store(store, sources, shapes, report_on)
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
@@ -225,7 +239,12 @@ def hoist_property_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
     return hoisted
 
 
-def validate_store(store: Store, sources: Sequence[SourceFile], shapes: rdflib.Graph | None = None) -> Report:
+def validate_store(
+    store: Store,
+    sources: Sequence[SourceFile],
+    shapes: rdflib.Graph | None = None,
+    report_on: Sequence[SourceFile] | None = None,
+) -> Report:
     """Validate an already loaded store; ``sources`` map named graphs back to files."""
     shapes_graph = shapes if shapes is not None else load_shapes()
     _conforms, results, _text = pyshacl.validate(
@@ -237,12 +256,32 @@ def validate_store(store: Store, sources: Sequence[SourceFile], shapes: rdflib.G
         allow_infos=True,
         allow_warnings=True,
     )
-    return Report(_findings(results, shapes_graph, store, sources), results)
+    found = _findings(results, shapes_graph, store, sources)
+    if report_on is not None:
+        wanted = {_display_path(source.path) for source in report_on}
+        found = {result: finding for result, finding in found.items() if finding.file in wanted}
+        results = _report_graph(results, found)
+    return Report(list(dict.fromkeys(found.values())), results)
+
+
+def _report_graph(results: rdflib.Graph, kept: Iterable[rdflib.term.Node]) -> rdflib.Graph:
+    """pyshacl's report graph with only the ``kept`` results, and ``sh:conforms`` to match."""
+    graph = rdflib.Graph(namespace_manager=results.namespace_manager)
+    kept = list(kept)
+    conforms = Literal(not any((r, SH.resultSeverity, SH.Violation) in results for r in kept))
+    for report in results.subjects(RDF.type, SH.ValidationReport):
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, conforms))
+        for result in kept:
+            graph.add((report, SH.result, result))
+            graph += results.cbd(result)
+    return graph
 
 
 def _findings(
     results: rdflib.Graph, shapes: rdflib.Graph, store: Store, sources: Sequence[SourceFile]
-) -> list[Finding]:
+) -> dict[rdflib.term.Node, Finding]:
+    """Each validation result of the report graph with the finding it becomes."""
     rows = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -251,30 +290,28 @@ def _findings(
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         shape = results.value(result, SH.sourceShape)
-        rows.append((focus, severity, messages, path, value, shape))
+        rows.append((result, focus, severity, messages, path, value, shape))
 
     data = store.shacl_data_graph()
-    anchors = {f: _iri_anchor(data, f) for f, *_ in rows if isinstance(f, BNode)}
-    named = {str(f) for f, *_ in rows if isinstance(f, URIRef)} | {str(a) for a in anchors.values() if a}
+    anchors = {f: _iri_anchor(data, f) for _, f, *_ in rows if isinstance(f, BNode)}
+    named = {str(f) for _, f, *_ in rows if isinstance(f, URIRef)} | {str(a) for a in anchors.values() if a}
     files = _files_of(store, sources, named)
     vendors = _vendors_of(store, named)
-    findings: dict[Finding, None] = {}  # ordered set: two constraints of one shape may say the same
-    for focus, severity, messages, path, value, shape in rows:
+    findings: dict[rdflib.term.Node, Finding] = {}
+    for result, focus, severity, messages, path, value, shape in rows:
         key = str(anchors.get(focus) or focus)
-        findings.setdefault(
-            Finding(
-                severity=str(severity).removeprefix(str(SH)),
-                focus=_render_value(focus) or "",
-                vendor=vendors.get(key),
-                path=_render_path(results, path) if path is not None else None,
-                message=" ".join(messages) or "(no message)",
-                # a node-level result names its focus node as the value: no news
-                value=None if value == focus else _render_value(value),
-                source_shape=shape_name(shapes, shape),
-                file=files.get(key),
-            )
+        findings[result] = Finding(
+            severity=str(severity).removeprefix(str(SH)),
+            focus=_render_value(focus) or "",
+            vendor=vendors.get(key),
+            path=_render_path(results, path) if path is not None else None,
+            message=" ".join(messages) or "(no message)",
+            # a node-level result names its focus node as the value: no news
+            value=None if value == focus else _render_value(value),
+            source_shape=shape_name(shapes, shape),
+            file=files.get(key),
         )
-    return list(findings)
+    return findings
 
 
 def _iri_anchor(data: rdflib.Graph, node: BNode, depth: int = 5) -> URIRef | None:
@@ -423,16 +460,16 @@ def shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
 # ---------------------------------------------------------------------------
 
 
-def run_cli(paths: list[Path] | None, fmt: str) -> int:
+def run_cli(paths: list[Path] | None, fmt: str, context: Sequence[Path] = ()) -> int:
     """Body of ``stackatlas validate``: 0 conforms, 1 violations, 2 unreadable input."""
     if fmt not in FORMATS:
         print(f"stackatlas: unknown report format {fmt!r} (expected {', '.join(FORMATS)})", file=sys.stderr)
         return 2
     try:
-        report = validate(validation_sources(paths))
+        sources = validation_sources(paths, context)
+        report = validate(sources, report_on=discover(paths, graph_root=data_dir()) if context else None)
     except InputError as exc:
         print(f"stackatlas: {exc}", file=sys.stderr)
         return 2
     sys.stdout.write(report.render(fmt))
     return 0 if report.conforms else 1
-

@@ -16,7 +16,6 @@ a fresh process and times its selections inside it.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Sequence
@@ -27,6 +26,8 @@ from rdflib import Dataset, URIRef
 from common import (
     Measurement,
     catalog,
+    catalog_parser,
+    command_line,
     markdown_table,
     measure,
     ratio,
@@ -131,11 +132,8 @@ def run_size(n: int, seed: int, budget: float) -> tuple[list[list[str]], Measure
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark integration-map selection, Oxigraph beside rdflib.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="catalog sizes")
-    parser.add_argument("--seed", type=int, default=42, help="generator seed")
-    parser.add_argument("--budget", type=float, default=900.0, help="seconds one step may run")
-    parser.add_argument("--no-doc", action="store_true", help="print the table only; leave docs/ alone")
+    parser = catalog_parser("Benchmark integration-map selection, Oxigraph beside rdflib.", [100, 1000],
+                            budget_help="seconds one step may run")
     args = parser.parse_args(argv)
 
     rows: list[list[str]] = []
@@ -152,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     print(format_table)
     if not args.no_doc:
-        command = (f"python bench/bench_exports.py --sizes {' '.join(map(str, args.sizes))} "
-                   f"--seed {args.seed} --budget {args.budget:.0f}")
-        write_section(SECTION, _section(table, format_table, command))
+        write_section(SECTION, _section(table, format_table, command_line("bench_exports.py", args, "budget")))
     return 0
 
 

@@ -18,7 +18,6 @@ A step that runs past its budget is killed and reported as not finished.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,8 @@ from rdflib import Dataset, Graph, URIRef
 from common import (
     Measurement,
     catalog,
+    catalog_parser,
+    command_line,
     markdown_table,
     measure,
     ratio,
@@ -131,13 +132,9 @@ HEADERS = ["vendors", "step", "stackatlas s", "baseline s", "time ratio", "stack
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark loading and validating generated catalogs, "
-                                                 "stackatlas beside rdflib + pyshacl.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="catalog sizes")
-    parser.add_argument("--seed", type=int, default=42, help="generator seed")
-    parser.add_argument("--budget", type=float, default=900.0,
-                        help="seconds a single step may run before it is reported as not finished")
-    parser.add_argument("--no-doc", action="store_true", help="print the table only; leave docs/ alone")
+    parser = catalog_parser("Benchmark loading and validating generated catalogs, stackatlas beside "
+                            "rdflib + pyshacl.", [1000, 10000],
+                            budget_help="seconds a single step may run before it is reported as not finished")
     args = parser.parse_args(argv)
 
     gave_up: dict[str, str] = {}
@@ -145,9 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown_table(HEADERS, rows)
     print(table)
     if not args.no_doc:
-        command = (f"python bench/bench_load_validate.py --sizes {' '.join(map(str, args.sizes))} "
-                   f"--seed {args.seed} --budget {args.budget:.0f}")
-        write_section(SECTION, _section(table, command))
+        write_section(SECTION, _section(table, command_line("bench_load_validate.py", args, "budget")))
     return 0
 
 

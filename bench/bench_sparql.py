@@ -39,7 +39,14 @@ from pathlib import Path
 
 import httpx
 
-from common import catalog, machine, markdown_table, write_section
+from common import (
+    catalog,
+    catalog_parser,
+    command_line,
+    markdown_table,
+    reproduce_footer,
+    write_section,
+)
 from stackatlas.vocab import sparql_prologue, vendor_iri
 
 SECTION = "SPARQL"
@@ -430,13 +437,10 @@ HEADERS = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--seed", type=int, default=42)
+    parser = catalog_parser(__doc__.split("\n\n")[0], [1000, 10000])
     parser.add_argument("--requests", type=int, default=100, help="most requests per query and server")
     parser.add_argument("--budget", type=float, default=30.0, help="most seconds per query and server")
     parser.add_argument("--timeout", type=float, default=1800.0, help="longest wait for one answer, s")
-    parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--serve-rdflib", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--serve-stackatlas", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -462,10 +466,7 @@ def main() -> None:
         lists.append(size_lists)
     overhead = worker_overhead(min(args.sizes), args.seed, 500)
 
-    command = "python bench/bench_sparql.py " + " ".join(
-        [f"--sizes {' '.join(map(str, args.sizes))}", f"--seed {args.seed}",
-         f"--requests {args.requests}", f"--budget {args.budget:g}", f"--timeout {args.timeout:g}"]
-    )
+    command = command_line("bench_sparql.py", args, "requests", "budget", "timeout")
     table = markdown_table(HEADERS, rows)
     body = f"""\
 `/sparql` (pyoxigraph in killable worker processes) against
@@ -510,10 +511,7 @@ uses — the best case for the plan pyoxigraph chooses). The endpoint itself add
 overhead above. rdflib-endpoint cannot stop a query, so a "did not finish" entry is one request
 that ran past `--timeout` (the join is the last query in each run, so it holds up nothing).
 
-Command: `{command}`
-
-Machine: {machine()}
-"""
+{reproduce_footer(command)}"""
     print(body)
     if not args.no_doc:
         write_section(SECTION, body)

@@ -19,7 +19,6 @@ the design choices change the cost, not the answer.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -30,6 +29,8 @@ from rdflib.namespace import RDF, SH
 from common import (
     Measurement,
     catalog,
+    catalog_parser,
+    command_line,
     markdown_table,
     measure,
     ratio,
@@ -76,11 +77,8 @@ VARIANTS = (("stackatlas", "shipped"), ("nested shapes", "nested"), ("rdflib Dat
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Validation design choices, each beside its baseline.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="catalog sizes")
-    parser.add_argument("--seed", type=int, default=42, help="generator seed")
-    parser.add_argument("--budget", type=float, default=900.0, help="seconds one variant may run")
-    parser.add_argument("--no-doc", action="store_true", help="print the table only; leave docs/ alone")
+    parser = catalog_parser("Validation design choices, each beside its baseline.", [100, 1000],
+                            budget_help="seconds one variant may run")
     args = parser.parse_args(argv)
 
     rows = []
@@ -108,9 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                             "peak RSS MiB"], rows)
     print(table)
     if not args.no_doc:
-        command = (f"python bench/bench_validation_design.py --sizes {' '.join(map(str, args.sizes))} "
-                   f"--seed {args.seed} --budget {args.budget:.0f}")
-        write_section(SECTION, _section(table, command))
+        write_section(SECTION, _section(table, command_line("bench_validation_design.py", args, "budget")))
     return 0
 
 

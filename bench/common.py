@@ -8,6 +8,7 @@ high-water mark left behind by it. Scripts import this module as ``common``
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -129,6 +130,25 @@ def machine() -> str:
     return (f"{os.cpu_count()} cores ({_cpu_model()}), {ram:.0f} GiB RAM, "
             f"Python {platform.python_version()} on {platform.system()} {platform.release()}; "
             f"{versions}; run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+
+
+def catalog_parser(description: str, sizes: list[int], budget_help: str | None = None
+                   ) -> argparse.ArgumentParser:
+    """The options every benchmark over generated catalogs takes, so that they read alike."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", type=int, nargs="+", default=sizes, help="catalog sizes")
+    parser.add_argument("--seed", type=int, default=42, help="generator seed")
+    if budget_help:
+        parser.add_argument("--budget", type=float, default=900.0, help=budget_help)
+    parser.add_argument("--no-doc", action="store_true", help="print the figures only; leave docs/ alone")
+    return parser
+
+
+def command_line(script: str, args: argparse.Namespace, *options: str) -> str:
+    """The command that reruns ``script`` as ``args`` ran it: sizes, seed and the named options."""
+    parts = [f"python bench/{script}", f"--sizes {' '.join(map(str, args.sizes))}", f"--seed {args.seed}"]
+    parts += [f"--{option.replace('_', '-')} {getattr(args, option):g}" for option in options]
+    return " ".join(parts)
 
 
 def reproduce_footer(command: str) -> str:

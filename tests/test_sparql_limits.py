@@ -103,3 +103,49 @@ def test_result_size_cap(server_factory):
     assert graph.status_code == 413
     small = httpx.get(f"{server.url}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"})
     assert small.status_code == 200 and len(small.json()["results"]["bindings"]) == 5
+
+
+def _zygote(root: psutil.Process) -> psutil.Process:
+    (zygote,) = [p for p in root.children() if "zygote" in " ".join(p.cmdline())]
+    return zygote
+
+
+def test_a_dead_zygote_is_replaced_and_queries_keep_working(server_factory):
+    """Killing the zygote (as the OOM killer might) costs nothing once workers need replacing."""
+    server = server_factory(env={"STACKATLAS_SPARQL_TIMEOUT": "1", "STACKATLAS_SPARQL_WORKERS": "2"})
+    root = psutil.Process(server.pid)
+    first = _zygote(root)
+    originals = first.children()
+    assert len(originals) == 2
+    first.kill()
+    deadline = time.monotonic() + 5
+    while _alive(first):  # a zombie until the server reaps it
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+    # Each runaway query costs a worker; once both original workers are gone,
+    # answering needs workers forked from a new zygote.
+    for _ in range(8):
+        if not any(_alive(p) for p in originals):
+            break
+        runaway = httpx.get(f"{server.url}/sparql", params={"query": CARTESIAN}, timeout=30)
+        assert runaway.status_code == 503 and "time limit" in runaway.text
+    assert not any(_alive(p) for p in originals)
+
+    ask = {"query": "ASK { vendor:dagster ?p ?o }", "timeout": "20"}
+    answer = httpx.get(f"{server.url}/sparql", params=ask, timeout=30)
+    assert answer.json()["boolean"] is True
+    second = _zygote(root)
+    assert second.pid != first.pid
+    deadline = time.monotonic() + 10
+    while len(second.children()) < 2:  # the last replacement may still be on its way
+        assert time.monotonic() < deadline, "the pool did not get back to two workers"
+        time.sleep(0.1)
+    assert "SPARQL worker zygote exited" in server.output()
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

@@ -40,6 +40,7 @@ from ..vocab import PREFIXES
 log = logging.getLogger(__name__)
 
 _START_TIMEOUT = 60.0
+_RETRY_FIRST, _RETRY_MAX = 1.0, 30.0  # seconds between attempts to replace a worker
 _ZYGOTE_COMMAND = "from stackatlas.store.workers import zygote; zygote()"
 
 
@@ -257,7 +258,11 @@ class _Zygote:
             )
         self.conn = Connection(ours.detach())
         self.lock = threading.Lock()
-        self._await_ready(self.conn, "the SPARQL worker zygote")
+        try:
+            self._await_ready(self.conn, "the SPARQL worker zygote")
+        except QueryFailed:
+            self.stop()  # a zygote still loading past the limit must not linger
+            raise
 
     def _await_ready(self, conn: Connection, what: str) -> None:
         if not conn.poll(_START_TIMEOUT):
@@ -297,6 +302,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._replacing: set[asyncio.Task[None]] = set()
         self._zygote: _Zygote | None = None
+        self._restarting = asyncio.Lock()
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -351,14 +357,47 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         self._all.discard(worker)
         await loop.run_in_executor(self._threads, worker.stop)
-        assert self._zygote is not None
-        try:
-            fresh = await loop.run_in_executor(self._threads, self._zygote.fork)
-        except (QueryFailed, OSError, EOFError):
-            log.exception("could not replace a stopped SPARQL worker; %d left", len(self._all))
+        delay = _RETRY_FIRST
+        while True:
+            zygote = self._zygote
+            assert zygote is not None
+            try:
+                fresh = await loop.run_in_executor(self._threads, zygote.fork)
+            except (QueryFailed, OSError, EOFError):
+                if zygote.process.poll() is None:
+                    log.exception("could not fork a SPARQL worker; %d left, retrying in %g s",
+                                  len(self._all), delay)
+                elif await self._restart_zygote(zygote):
+                    continue
+                await asyncio.sleep(delay)
+                delay = min(2 * delay, _RETRY_MAX)
+                continue
+            self._all.add(fresh)
+            self._idle.put_nowait(fresh)
             return
-        self._all.add(fresh)
-        self._idle.put_nowait(fresh)
+
+    async def _restart_zygote(self, dead: _Zygote) -> bool:
+        """Replace a zygote that exited (e.g. OOM-killed); True once a live one is in place.
+
+        The workers it forked are separate processes and keep serving; only
+        replacements need a zygote. Several respawns may notice the death at
+        once: the lock lets the first restart it and the others fork from the
+        new one.
+        """
+        async with self._restarting:
+            if self._zygote is not dead:
+                return True
+            loop = asyncio.get_running_loop()
+            log.error("the SPARQL worker zygote exited with status %s; starting a new one (%d workers left)",
+                      dead.process.returncode, len(self._all))
+            await loop.run_in_executor(self._threads, dead.stop)
+            try:
+                self._zygote = await loop.run_in_executor(self._threads, _Zygote, self.snapshot)
+            except (QueryFailed, OSError):
+                log.exception("could not start a new SPARQL worker zygote")
+                return False
+            log.info("a new SPARQL worker zygote is running (pid %d)", self._zygote.process.pid)
+            return True
 
     async def close(self) -> None:
         for task in list(self._replacing):

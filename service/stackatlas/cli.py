@@ -26,6 +26,14 @@ app = typer.Typer(
 )
 
 
+class LogLevel(StrEnum):
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+
+
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
@@ -71,6 +79,9 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    log_level: Annotated[
+        LogLevel | None, typer.Option(help="Least severe log line printed (env STACKATLAS_LOG_LEVEL).")
+    ] = None,
 ) -> None:
     """Serve the catalog over HTTP (GraphQL at /graphql, SPARQL, linked data).
 
@@ -79,7 +90,8 @@ def serve(
     """
     from .server import run
 
-    overrides = {"host": host, "port": port, "data": data, "workers": workers, "allow_invalid": allow_invalid}
+    overrides = {"host": host, "port": port, "data": data, "workers": workers, "allow_invalid": allow_invalid,
+                 "log_level": log_level and log_level.value}
     run({k: v for k, v in overrides.items() if v is not None})
 
 

@@ -7,6 +7,7 @@ queries. Operators loosen them explicitly.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,8 @@ class Settings(BaseSettings):
     workers: int = 1
     allow_invalid: bool = False
     """Start even when the data has SHACL violations (the report is still printed)."""
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    """Least severe log line printed, for uvicorn's loggers and stackatlas' own."""
 
     # SPARQL
     sparql_timeout: float = 10.0

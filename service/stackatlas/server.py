@@ -7,6 +7,7 @@ server that starts and then dies in its lifespan.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -31,11 +32,24 @@ def run(overrides: dict[str, Any]) -> None:
         os.environ.update(_as_environment(overrides))
         uvicorn.run(
             "stackatlas.server:worker_app", factory=True, workers=settings.workers,
-            host=settings.host, port=settings.port, log_level="info",
+            host=settings.host, port=settings.port, **_logging(settings),
         )
         return
     store = build_store(settings)
-    uvicorn.run(create_app(settings, store=store), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(create_app(settings, store=store), host=settings.host, port=settings.port, **_logging(settings))
+
+
+def _logging(settings: Settings) -> dict[str, Any]:
+    """uvicorn's logging, with stackatlas' own loggers on its handler and at the same level.
+
+    Without a handler of their own, stackatlas' log lines would reach stderr
+    only through Python's last-resort handler: warnings and errors unformatted,
+    info lines (a SPARQL worker zygote restarted) not at all.
+    """
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["stackatlas"] = {"handlers": ["default"], "level": settings.log_level.upper(),
+                                       "propagate": False}
+    return {"log_config": config, "log_level": settings.log_level}
 
 
 def worker_app() -> FastAPI:

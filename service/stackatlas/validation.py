@@ -126,30 +126,34 @@ def load_shapes(directory: Path | None = None) -> rdflib.Graph:
     return shapes
 
 
-def validation_sources(paths: Sequence[Path] | None = None, context: Sequence[Path] = ()) -> list[SourceFile]:
+def validation_sources(paths: Sequence[Path] | None = None) -> list[SourceFile]:
     """What ``stackatlas validate`` checks.
 
     Without paths: the shipped catalog. With paths: those files together with
-    the ontology, the shared vocabularies and source descriptions, and the
-    ``context`` files (the rest of a catalog the files point into), so that a
-    single vendor file can be checked on its own or against its catalog. A
-    file named twice (a path inside ``graph_data/`` given explicitly, or inside
-    a context directory) is loaded once.
+    the ontology and the shared vocabularies and source descriptions, so that
+    a single vendor file can be checked on its own.
     """
     if not paths:
-        if context:
-            raise InputError("--context only makes sense with files to check")
         return catalog_sources()
+    return with_shared(discover(list(paths), graph_root=data_dir()))
+
+
+def with_shared(given: Sequence[SourceFile], context: Sequence[Path] = ()) -> list[SourceFile]:
+    """``given`` with the ontology, the shared vocabularies and source descriptions and the
+    ``context`` files (the rest of a catalog ``given`` points into) loaded around it.
+
+    A file named twice (a path inside ``graph_data/`` given explicitly, or
+    inside a context directory) is loaded once, as given.
+    """
     root = data_dir()
     shared = sorted((root / "vocab").glob("*.ttl")) + sorted(root.glob("*.ttl"))
-    given = discover(list(paths), graph_root=root)
     seen = {s.path.resolve() for s in given}
     around: list[SourceFile] = []
     for source in discover([*shared, *context], graph_root=root):
         if source.path.resolve() not in seen:
             seen.add(source.path.resolve())
             around.append(source)
-    return ontology_sources(ontology_dir()) + around + given
+    return ontology_sources(ontology_dir()) + around + list(given)
 
 
 # ---------------------------------------------------------------------------
@@ -261,6 +265,7 @@ def validate_store(
         wanted = {_display_path(source.path) for source in report_on}
         found = {result: finding for result, finding in found.items() if finding.file in wanted}
         results = _report_graph(results, found)
+    # an ordered set: two constraints of one shape may say the same
     return Report(list(dict.fromkeys(found.values())), results)
 
 
@@ -466,8 +471,13 @@ def run_cli(paths: list[Path] | None, fmt: str, context: Sequence[Path] = ()) ->
         print(f"stackatlas: unknown report format {fmt!r} (expected {', '.join(FORMATS)})", file=sys.stderr)
         return 2
     try:
-        sources = validation_sources(paths, context)
-        report = validate(sources, report_on=discover(paths, graph_root=data_dir()) if context else None)
+        if context:
+            if not paths:
+                raise InputError("--context only makes sense with files to check")
+            given = discover(paths, graph_root=data_dir())
+            report = validate(with_shared(given, context), report_on=given)
+        else:
+            report = validate(validation_sources(paths))
     except InputError as exc:
         print(f"stackatlas: {exc}", file=sys.stderr)
         return 2

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,23 +295,29 @@ def bench_size(n: int, seed: int, requests: int, budget: float, timeout: float
     return rows, starts, timings
 
 
+@contextlib.contextmanager
+def snapshot_of(data: Path) -> Iterator[Path]:
+    """The catalog written as the N-Quads snapshot the server's worker zygote loads."""
+    from stackatlas.loader import catalog_sources
+    from stackatlas.store import open_store
+
+    store = open_store()
+    store.load(catalog_sources([data]))
+    with tempfile.TemporaryDirectory() as tmp:
+        yield store.snapshot(Path(tmp) / "store.nq")
+
+
 def worker_overhead(n: int, seed: int, iterations: int) -> list[str]:
     """Per-query cost of the worker processes against pyoxigraph called in-process on the same data."""
     import pyoxigraph as ox
 
-    from stackatlas.loader import catalog_sources
-    from stackatlas.store import open_store
-    from stackatlas.store.workers import QueryPool, QueryRequest
+    from stackatlas.store.workers import QueryPool, QueryRequest, load_snapshot
     from stackatlas.vocab import PREFIXES
 
     data = catalog(n, seed)
     query = sparql_prologue() + QUERIES["point lookup"].format(vendor=point_lookup_vendor(data))
-    store = open_store()
-    store.load(catalog_sources([data]))
-    with tempfile.TemporaryDirectory() as tmp:
-        snapshot = store.snapshot(Path(tmp) / "store.nq")
-        direct = ox.Store()  # what the zygote holds, and its forked workers query
-        direct.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+    with snapshot_of(data) as snapshot:
+        direct = load_snapshot(snapshot)  # what the zygote holds, and its forked workers query
 
         def run_direct() -> None:
             direct.query(query, use_default_graph_as_union=True, prefixes=PREFIXES).serialize(
@@ -342,7 +350,7 @@ def worker_overhead(n: int, seed: int, iterations: int) -> list[str]:
 
 
 # The aggregate in forms that give the same answer but let pyoxigraph plan it
-# differently; measured in-process to show where its time goes (see main's notes).
+# differently; measured in-process to show where its time goes (the notes main writes explain it).
 AGGREGATE_FORMS: dict[str, str] = {
     "as written (the table's query)": QUERIES["GROUP BY aggregate"],
     "most selective pattern first": """
@@ -388,18 +396,11 @@ def aggregate_forms(n: int, seed: int, baseline_p50: float | None, repeats: int
     """
     import pyoxigraph as ox
 
-    from stackatlas.loader import catalog_sources
-    from stackatlas.store import open_store
+    from stackatlas.store.workers import load_snapshot
     from stackatlas.vocab import PREFIXES, SA
 
-    data = catalog(n, seed)
-    store = open_store()
-    store.load(catalog_sources([data]))
-    with tempfile.TemporaryDirectory() as tmp:
-        snapshot = store.snapshot(Path(tmp) / "store.nq")
-        del store
-        direct = ox.Store()
-        direct.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+    with snapshot_of(catalog(n, seed)) as snapshot:
+        direct = load_snapshot(snapshot)
     narrow = ox.Store()
     for local in AGGREGATE_PREDICATES:
         narrow.extend(direct.quads_for_pattern(None, ox.NamedNode(str(SA[local])), None, None))

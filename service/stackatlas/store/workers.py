@@ -178,6 +178,13 @@ def _worker_main(conn: Connection, store: ox.Store) -> None:
         conn.send_bytes(body)
 
 
+def load_snapshot(snapshot: Path) -> ox.Store:
+    """The in-memory store the zygote holds; ``bench/`` loads it the same way to compare."""
+    store = ox.Store()
+    store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
 def zygote() -> None:
     """Entry point of the zygote process: ``argv`` is the control socket's fd and the snapshot.
 
@@ -190,8 +197,7 @@ def zygote() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     control = Connection(int(sys.argv[1]))
-    store = ox.Store()
-    store.load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)
+    store = load_snapshot(Path(sys.argv[2]))
     control.send("ready")
     while True:
         try:

@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import socket
 import statistics
@@ -35,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,19 +54,31 @@ from stackatlas.vocab import sparql_prologue, vendor_iri
 
 SECTION = "SPARQL"
 START_TIMEOUT = 1800.0
+AGGREGATE_PATTERNS = (
+    "?vendor sa:integration ?integration",
+    "?integration sa:integrationTarget ?target",
+    "?target sa:layer ?layer",
+)
+
+
+def aggregate(group: Iterable[str]) -> str:
+    """The GROUP BY aggregate over the ``group`` lines, braces escaped for ``str.format`` as in QUERIES."""
+    body = "\n".join(f"  {line}" for line in group).replace("{", "{{").replace("}", "}}")
+    return ("\nSELECT ?layer (COUNT(?integration) AS ?integrations) (COUNT(DISTINCT ?vendor) AS ?vendors) "
+            f"WHERE {{{{\n{body}\n}}}}\nGROUP BY ?layer\nORDER BY ?layer\n")
+
+
+def sub_select(pattern: str) -> str:
+    """``pattern`` alone in a sub-SELECT of its variables: pyoxigraph then hash-joins it with the others."""
+    variables = " ".join(dict.fromkeys(re.findall(r"\?\w+", pattern)))
+    return f"{{ SELECT {variables} {{ {pattern} }} }}"
+
+
 QUERIES: dict[str, str] = {
     "point lookup": """
 SELECT ?p ?o WHERE {{ <{vendor}> ?p ?o }}
 """,
-    "GROUP BY aggregate": """
-SELECT ?layer (COUNT(?integration) AS ?integrations) (COUNT(DISTINCT ?vendor) AS ?vendors) WHERE {{
-  ?vendor sa:integration ?integration .
-  ?integration sa:integrationTarget ?target .
-  ?target sa:layer ?layer .
-}}
-GROUP BY ?layer
-ORDER BY ?layer
-""",
+    "GROUP BY aggregate": aggregate(f"{p} ." for p in AGGREGATE_PATTERNS),
     "3-hop join + filter": """
 SELECT ?vendor ?target ?alternative WHERE {{
   ?vendor sa:layer layer:L7 ;
@@ -353,24 +366,8 @@ def worker_overhead(n: int, seed: int, iterations: int) -> list[str]:
 # differently; measured in-process to show where its time goes (the notes main writes explain it).
 AGGREGATE_FORMS: dict[str, str] = {
     "as written (the table's query)": QUERIES["GROUP BY aggregate"],
-    "most selective pattern first": """
-SELECT ?layer (COUNT(?integration) AS ?integrations) (COUNT(DISTINCT ?vendor) AS ?vendors) WHERE {{
-  ?target sa:layer ?layer .
-  ?integration sa:integrationTarget ?target .
-  ?vendor sa:integration ?integration .
-}}
-GROUP BY ?layer
-ORDER BY ?layer
-""",
-    "hash joins (each pattern in a sub-SELECT)": """
-SELECT ?layer (COUNT(?integration) AS ?integrations) (COUNT(DISTINCT ?vendor) AS ?vendors) WHERE {{
-  {{ SELECT ?vendor ?integration {{ ?vendor sa:integration ?integration }} }}
-  {{ SELECT ?integration ?target {{ ?integration sa:integrationTarget ?target }} }}
-  {{ SELECT ?target ?layer {{ ?target sa:layer ?layer }} }}
-}}
-GROUP BY ?layer
-ORDER BY ?layer
-""",
+    "most selective pattern first": aggregate(f"{p} ." for p in reversed(AGGREGATE_PATTERNS)),
+    "hash joins (each pattern in a sub-SELECT)": aggregate(map(sub_select, AGGREGATE_PATTERNS)),
 }
 AGGREGATE_PREDICATES = ("integration", "integrationTarget", "layer")
 TARGET_SUBJECT_QUADS = """

@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in sorted(args.sizes):
         size_rows, ours[n] = run_size(n, args.seed, args.budget, gave_up)
         rows += size_rows
-    table = markdown_table(HEADERS, rows) + "\n" + growth(ours)
+    table = markdown_table(HEADERS, rows) + "\n" + growth(ours) + "\n"
     print(table)
     if not args.no_doc:
         write_section(SECTION, _section(table, command_line("bench_load_validate.py", args, "budget")))
@@ -191,8 +191,8 @@ per vendor) into a queryable store, and checking it against the SHACL shapes.
   then not tried again on the larger sizes (it cannot finish sooner there).
 - The baseline validation runs pyshacl with `advanced=True`, as stackatlas does:
   without it pyshacl skips the SPARQL-targeted shapes and does less work.
-- stackatlas validates with the cyclic garbage collector paused (see
-  `stackatlas.validation.validate_store`); the baseline runs pyshacl as it comes.
+- stackatlas validates with the cyclic garbage collector paused
+  (`stackatlas.validation.collector_paused`); the baseline runs pyshacl as it comes.
 - Each cell is a single run on a 2-core machine shared with other work running at
   the same time (tests, servers, other benchmarks): treat the times as noisy by tens
   of percent and the ratios as indicative.

@@ -14,9 +14,10 @@ path, the value and the shape's own message.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,14 +253,7 @@ def validate_store(
 ) -> Report:
     """Validate an already loaded store; ``sources`` map named graphs back to files."""
     shapes_graph = shapes if shapes is not None else load_shapes()
-    # pyshacl holds a set of values per focus node while it checks a shape:
-    # hundreds of thousands of live containers on a large catalog, which every
-    # full pass of the cyclic garbage collector walks again (185 passes at 10k
-    # vendors). Its work leaves little cyclic garbage, so the collector pauses
-    # meanwhile: 13% faster at 10k vendors, the same peak memory.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         _conforms, results, _text = pyshacl.validate(
             store.shacl_data_graph(),
             shacl_graph=hoist_property_shapes(shapes_graph),
@@ -269,9 +263,6 @@ def validate_store(
             allow_infos=True,
             allow_warnings=True,
         )
-    finally:
-        if collecting:
-            gc.enable()
     found = _findings(results, shapes_graph, store, sources)
     if report_on is not None:
         wanted = {_display_path(source.path) for source in report_on}
@@ -279,6 +270,25 @@ def validate_store(
         results = _report_graph(results, found)
     # an ordered set: two constraints of one shape may say the same
     return Report(list(dict.fromkeys(found.values())), results)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of a pyshacl run.
+
+    pyshacl holds a set of values per focus node while it checks a shape:
+    hundreds of thousands of live containers on a large catalog, which every
+    full pass of the collector walks again (185 passes at 10k vendors). Its
+    work leaves little cyclic garbage, so pausing the collector costs no peak
+    memory and saves 13% of the time at 10k vendors.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _report_graph(results: rdflib.Graph, kept: Iterable[rdflib.term.Node]) -> rdflib.Graph:

@@ -122,18 +122,25 @@ def run_size(n: int, seed: int, budget: float) -> tuple[list[list[str]], Measure
         mine_s = mine["seconds"] if isinstance(mine, dict) else None
         theirs_s = theirs["seconds"] if isinstance(theirs, dict) else None
         edges = str(mine["edges"]) if isinstance(mine, dict) else "—"
-        rows.append([
-            f"{n:,}", name, edges,
-            f"{mine_s * 1000:.1f}" if mine_s is not None else str(ours.failure),
-            f"{theirs_s * 1000:.1f}" if theirs_s is not None else str(base.failure),
-            ratio(theirs_s, mine_s),
-        ])
+        rows.append(
+            [
+                f"{n:,}",
+                name,
+                edges,
+                f"{mine_s * 1000:.1f}" if mine_s is not None else str(ours.failure),
+                f"{theirs_s * 1000:.1f}" if theirs_s is not None else str(base.failure),
+                ratio(theirs_s, mine_s),
+            ]
+        )
     return rows, ours
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = catalog_parser("Benchmark integration-map selection, Oxigraph beside rdflib.", [100, 1000],
-                            budget_help="seconds one step may run")
+    parser = catalog_parser(
+        "Benchmark integration-map selection, Oxigraph beside rdflib.",
+        [100, 1000],
+        budget_help="seconds one step may run",
+    )
     args = parser.parse_args(argv)
 
     rows: list[list[str]] = []
@@ -143,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         rows += size_rows
         formats = ours.info.get("formats") if ours.failure is None else None
         if isinstance(formats, dict):
-            format_rows += [[f"{n:,}", name, f"{f['seconds'] * 1000:.1f}", f"{f['bytes']:,}"]
-                            for name, f in formats.items()]
+            format_rows += [
+                [f"{n:,}", name, f"{f['seconds'] * 1000:.1f}", f"{f['bytes']:,}"] for name, f in formats.items()
+            ]
     table = markdown_table(HEADERS, rows)
     format_table = markdown_table(["vendors", "format", "write (ms)", "size (bytes)"], format_rows)
     print(table)

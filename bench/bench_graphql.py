@@ -90,13 +90,17 @@ async def plain_alternatives(store: Store, concepts: Concepts, to: str, certific
         found = {f for f in found if f[1] in kept}
     nodes = _nodes(await store.run(store.select, queries.nodes({i for f in found for i in f[:2]})))
     ordered = sorted(found, key=lambda f: (f[2] != subject, page_order(nodes[f[0]])))
-    return {"data": {"alternatives": [
-        {
-            "vendor": {"id": slug_of(v), "name": nodes[v].text(str(SKOS.prefLabel))},
-            "rationale": nodes[rel].text(str(SA.chooseFor), str(SA.rationale)),
+    return {
+        "data": {
+            "alternatives": [
+                {
+                    "vendor": {"id": slug_of(v), "name": nodes[v].text(str(SKOS.prefLabel))},
+                    "rationale": nodes[rel].text(str(SA.chooseFor), str(SA.rationale)),
+                }
+                for rel, v, _ in ordered
+            ]
         }
-        for rel, v, _ in ordered
-    ]}}
+    }
 
 
 def load_store(data: Path) -> OxigraphStore:
@@ -177,8 +181,9 @@ async def in_process(data: Path, subject: str, store: OxigraphStore, runs: int) 
     return {"graphql": await latencies(graphql, runs), "plain": await latencies(plain, runs)}
 
 
-async def throughput(request: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]], total: int,
-                     concurrency: int) -> float:
+async def throughput(
+    request: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]], total: int, concurrency: int
+) -> float:
     """Requests per second for ``total`` requests over ``concurrency`` connections."""
     remaining = iter(range(total))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -212,8 +217,11 @@ async def over_http(base: str, subject: str, total: int, concurrency: int, round
     for _ in range(rounds):  # alternate, so drift in machine load hits both sides alike
         results["plain"].append(await throughput(plain, total, concurrency))
         results["graphql"].append(await throughput(graphql, total, concurrency))
-    return {"rps": results, "alternatives": len(plain_body["data"]["alternatives"]),
-            "bytes": len(json.dumps(plain_body))}
+    return {
+        "rps": results,
+        "alternatives": len(plain_body["data"]["alternatives"]),
+        "bytes": len(json.dumps(plain_body)),
+    }
 
 
 def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
@@ -252,19 +260,31 @@ def report(args: argparse.Namespace, subject: str, local: dict[str, list[float]]
     share = rps["graphql"] / rps["plain"]
     # The doc's convention: above 1 means stackatlas (here GraphQL) is faster than the baseline.
     rows = [
-        ["in-process p50 latency (ms)", f"{p['graphql'][0]:.2f}", f"{p['plain'][0]:.2f}",
-         f"{p['plain'][0] / p['graphql'][0]:.2f}×"],
-        ["in-process p99 latency (ms)", f"{p['graphql'][1]:.2f}", f"{p['plain'][1]:.2f}",
-         f"{p['plain'][1] / p['graphql'][1]:.2f}×"],
-        ["HTTP throughput (req/s, median of rounds)", f"{rps['graphql']:.0f}", f"{rps['plain']:.0f}",
-         f"{share:.2f}×"],
+        [
+            "in-process p50 latency (ms)",
+            f"{p['graphql'][0]:.2f}",
+            f"{p['plain'][0]:.2f}",
+            f"{p['plain'][0] / p['graphql'][0]:.2f}×",
+        ],
+        [
+            "in-process p99 latency (ms)",
+            f"{p['graphql'][1]:.2f}",
+            f"{p['plain'][1]:.2f}",
+            f"{p['plain'][1] / p['graphql'][1]:.2f}×",
+        ],
+        [
+            "HTTP throughput (req/s, median of rounds)",
+            f"{rps['graphql']:.0f}",
+            f"{rps['plain']:.0f}",
+            f"{share:.2f}×",
+        ],
     ]
     rounds = ", ".join(
         f"{g:.0f}/{b:.0f}" for g, b in zip(http["rps"]["graphql"], http["rps"]["plain"], strict=True)
     )
     verdict = "met" if share >= 0.5 else "NOT met"
     return (
-        f"Query: `alternatives(to: \"{subject}\", certification: \"{CERTIFICATION}\") "
+        f'Query: `alternatives(to: "{subject}", certification: "{CERTIFICATION}") '
         f"{{ vendor {{ id name }} rationale }}` on {args.vendors:,} generated vendors (seed {args.seed}); "
         f"{subject} is the vendor with the most HIPAA-BAA-holding alternatives in both directions, "
         f"{http['alternatives']} alternatives, {http['bytes']:,}-byte body.\n\n"
@@ -292,14 +312,16 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=500, help="in-process calls per side")
-    parser.add_argument("--write-doc", action="store_true",
-                        help="write the GraphQL section of docs/benchmarks.md")
+    parser.add_argument(
+        "--write-doc", action="store_true", help="write the GraphQL section of docs/benchmarks.md"
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        uvicorn.run(bench_app(args.serve), host="127.0.0.1", port=args.port, log_level="warning",
-                    access_log=False)
+        uvicorn.run(
+            bench_app(args.serve), host="127.0.0.1", port=args.port, log_level="warning", access_log=False
+        )
         return 0
 
     data = catalog(args.vendors, args.seed)

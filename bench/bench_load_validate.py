@@ -71,13 +71,15 @@ def validate_pyshacl(directory: str) -> dict[str, object]:
     start = time.perf_counter()
     # advanced=True as stackatlas uses it: without it pyshacl skips the
     # SPARQL-targeted shapes and the baseline would do less work.
-    conforms, _graph, _text = pyshacl.validate(dataset, shacl_graph=shapes, inference="none", advanced=True,
-                                               allow_infos=True, allow_warnings=True)
+    conforms, _graph, _text = pyshacl.validate(
+        dataset, shacl_graph=shapes, inference="none", advanced=True, allow_infos=True, allow_warnings=True
+    )
     return {"conforms": bool(conforms), "pyshacl_seconds": time.perf_counter() - start}
 
 
-def run_size(n: int, seed: int, budget: float, gave_up: dict[str, str]
-             ) -> tuple[list[list[str]], dict[str, Measurement]]:
+def run_size(
+    n: int, seed: int, budget: float, gave_up: dict[str, str]
+) -> tuple[list[list[str]], dict[str, Measurement]]:
     """Table rows for one catalog size: load and validate, stackatlas beside the baseline.
 
     Also returns stackatlas' own measurement per step, for the growth summary.
@@ -91,8 +93,10 @@ def run_size(n: int, seed: int, budget: float, gave_up: dict[str, str]
     print(f"[{n}] catalog ready in {time.perf_counter() - started:.1f} s: {directory}", flush=True)
     rows = []
     ours: dict[str, Measurement] = {}
-    for step, ours_fn, base_fn in (("load", "load_stackatlas", "load_rdflib"),
-                                   ("validate", "validate_stackatlas", "validate_pyshacl")):
+    for step, ours_fn, base_fn in (
+        ("load", "load_stackatlas", "load_rdflib"),
+        ("validate", "validate_stackatlas", "validate_pyshacl"),
+    ):
         results = []
         for fn in (ours_fn, base_fn):
             if fn in gave_up:
@@ -116,8 +120,10 @@ def growth(ours: dict[int, dict[str, Measurement]]) -> str:
         a, b = ours[small][step].seconds, ours[large][step].seconds
         if small == large or a is None or b is None:
             continue
-        lines.append(f"- stackatlas {step}: {a:.2f} s at {small:,} vendors, {b:.2f} s at {large:,} "
-                     f"({b / a:.1f}× the time for {large / small:g}× the data).")
+        lines.append(
+            f"- stackatlas {step}: {a:.2f} s at {small:,} vendors, {b:.2f} s at {large:,} "
+            f"({b / a:.1f}× the time for {large / small:g}× the data)."
+        )
     return "\n".join(lines)
 
 
@@ -137,19 +143,40 @@ def _facts(m: Measurement) -> str:
 
 
 def _row(n: int, step: str, ours: Measurement, base: Measurement) -> list[str]:
-    return [f"{n:,}", step, ours.time_cell(), base.time_cell(), ratio(base.seconds, ours.seconds),
-            ours.memory_cell(), base.memory_cell(), ratio(base.peak_rss_mib, ours.peak_rss_mib),
-            _facts(ours), _facts(base)]
+    return [
+        f"{n:,}",
+        step,
+        ours.time_cell(),
+        base.time_cell(),
+        ratio(base.seconds, ours.seconds),
+        ours.memory_cell(),
+        base.memory_cell(),
+        ratio(base.peak_rss_mib, ours.peak_rss_mib),
+        _facts(ours),
+        _facts(base),
+    ]
 
 
-HEADERS = ["vendors", "step", "stackatlas s", "baseline s", "time ratio", "stackatlas peak RSS MiB",
-           "baseline peak RSS MiB", "memory ratio", "stackatlas found", "baseline found"]
+HEADERS = [
+    "vendors",
+    "step",
+    "stackatlas s",
+    "baseline s",
+    "time ratio",
+    "stackatlas peak RSS MiB",
+    "baseline peak RSS MiB",
+    "memory ratio",
+    "stackatlas found",
+    "baseline found",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = catalog_parser("Benchmark loading and validating generated catalogs, stackatlas beside "
-                            "rdflib + pyshacl.", [1000, 10000],
-                            budget_help="seconds a single step may run before it is reported as not finished")
+    parser = catalog_parser(
+        "Benchmark loading and validating generated catalogs, stackatlas beside rdflib + pyshacl.",
+        [1000, 10000],
+        budget_help="seconds a single step may run before it is reported as not finished",
+    )
     args = parser.parse_args(argv)
 
     gave_up: dict[str, str] = {}

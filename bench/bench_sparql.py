@@ -64,8 +64,10 @@ AGGREGATE_PATTERNS = (
 def aggregate(group: Iterable[str]) -> str:
     """The GROUP BY aggregate over the ``group`` lines, braces escaped for ``str.format`` as in QUERIES."""
     body = "\n".join(f"  {line}" for line in group).replace("{", "{{").replace("}", "}}")
-    return ("\nSELECT ?layer (COUNT(?integration) AS ?integrations) (COUNT(DISTINCT ?vendor) AS ?vendors) "
-            f"WHERE {{{{\n{body}\n}}}}\nGROUP BY ?layer\nORDER BY ?layer\n")
+    return (
+        "\nSELECT ?layer (COUNT(?integration) AS ?integrations) (COUNT(DISTINCT ?vendor) AS ?vendors) "
+        f"WHERE {{{{\n{body}\n}}}}\nGROUP BY ?layer\nORDER BY ?layer\n"
+    )
 
 
 def sub_select(pattern: str) -> str:
@@ -139,8 +141,9 @@ class Server:
 
 def _start(name: str, command: list[str], url: str, ready: str, env: dict[str, str] | None = None) -> Server:
     started = time.monotonic()
-    process = subprocess.Popen(command, env={**os.environ, **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     while time.monotonic() - started < START_TIMEOUT:
         if process.poll() is not None:
             error = process.stderr.read().decode() if process.stderr else ""
@@ -221,8 +224,9 @@ def answer(response: httpx.Response) -> list[tuple[tuple[str, str], ...]]:
     return sorted(tuple(sorted((k, v["value"]) for k, v in row.items())) for row in rows)
 
 
-def time_queries(client: httpx.Client, server: Server, query: str, requests: int, budget: float,
-                 timeout: float) -> tuple[Timing, httpx.Response | None]:
+def time_queries(
+    client: httpx.Client, server: Server, query: str, requests: int, budget: float, timeout: float
+) -> tuple[Timing, httpx.Response | None]:
     """Sequential requests until ``requests`` are done or ``budget`` seconds have passed.
 
     The first request is counted too: for rdflib at 10k vendors it alone can
@@ -267,8 +271,9 @@ def _ratio(baseline: float | None, ours: float | None, invert: bool = False) -> 
     return f"{(ours / baseline) if invert else (baseline / ours):,.1f}×"
 
 
-def bench_size(n: int, seed: int, requests: int, budget: float, timeout: float
-               ) -> tuple[list[list[str]], dict[str, float], dict[str, tuple[Timing, Timing]]]:
+def bench_size(
+    n: int, seed: int, requests: int, budget: float, timeout: float
+) -> tuple[list[list[str]], dict[str, float], dict[str, tuple[Timing, Timing]]]:
     data = catalog(n, seed)
     vendor = point_lookup_vendor(data)
     queries = {name: sparql_prologue() + q.format(vendor=vendor) for name, q in QUERIES.items()}
@@ -288,19 +293,28 @@ def bench_size(n: int, seed: int, requests: int, budget: float, timeout: float
                 print(f"[{n} vendors] {name}", file=sys.stderr)
                 ours_t, ours_first = time_queries(client, ours, query, requests, budget, timeout)
                 theirs_t, theirs_first = time_queries(client, theirs, query, requests, budget, timeout)
-                same = "—" if ours_first is None or theirs_first is None else (
-                    "yes" if answer(ours_first) == answer(theirs_first) else "NO"
+                same = (
+                    "—"
+                    if ours_first is None or theirs_first is None
+                    else ("yes" if answer(ours_first) == answer(theirs_first) else "NO")
                 )
                 timings[name] = (ours_t, theirs_t)
                 size = "—" if ours_first is None else f"{len(ours_first.json()['results']['bindings']):,}"
-                rows.append([
-                    f"{n:,}", name, size, same,
-                    _ms(ours_t.p50_ms), theirs_t.failure or _ms(theirs_t.p50_ms),
-                    _ratio(theirs_t.p50_ms, ours_t.p50_ms),
-                    _rate(ours_t.per_second), _rate(theirs_t.per_second),
-                    _ratio(theirs_t.per_second, ours_t.per_second, invert=True),
-                    f"{len(ours_t.seconds)} / {len(theirs_t.seconds)}",
-                ])
+                rows.append(
+                    [
+                        f"{n:,}",
+                        name,
+                        size,
+                        same,
+                        _ms(ours_t.p50_ms),
+                        theirs_t.failure or _ms(theirs_t.p50_ms),
+                        _ratio(theirs_t.p50_ms, ours_t.p50_ms),
+                        _rate(ours_t.per_second),
+                        _rate(theirs_t.per_second),
+                        _ratio(theirs_t.per_second, ours_t.per_second, invert=True),
+                        f"{len(ours_t.seconds)} / {len(theirs_t.seconds)}",
+                    ]
+                )
                 print("  " + " | ".join(rows[-1]), file=sys.stderr)
     finally:
         ours.stop()
@@ -379,8 +393,9 @@ GROUP BY ?target
 """
 
 
-def aggregate_forms(n: int, seed: int, baseline_p50: float | None, repeats: int
-                    ) -> tuple[list[list[str]], list[str]]:
+def aggregate_forms(
+    n: int, seed: int, baseline_p50: float | None, repeats: int
+) -> tuple[list[list[str]], list[str]]:
     """The aggregate's engine time in-process, in several plans, against the baseline's p50.
 
     Each form runs ``repeats`` times on a store loaded the way the zygote loads
@@ -406,14 +421,21 @@ def aggregate_forms(n: int, seed: int, baseline_p50: float | None, repeats: int
         times, rows = [], []
         for _ in range(repeats):
             started = time.perf_counter()
-            rows = [tuple(str(term) for term in solution)
-                    for solution in store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)]
+            rows = [
+                tuple(str(term) for term in solution)
+                for solution in store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
+            ]
             times.append(time.perf_counter() - started)
         return statistics.median(times) * 1000, rows
 
     runs = [(form, direct, query) for form, query in AGGREGATE_FORMS.items()]
-    runs.append((f"as written, on a store of only its 3 predicates ({len(narrow):,} quads)", narrow,
-                 QUERIES["GROUP BY aggregate"]))
+    runs.append(
+        (
+            f"as written, on a store of only its 3 predicates ({len(narrow):,} quads)",
+            narrow,
+            QUERIES["GROUP BY aggregate"],
+        )
+    )
     table: list[list[str]] = []
     expected: list[tuple[str, ...]] | None = None
     for form, target, query in runs:
@@ -423,14 +445,27 @@ def aggregate_forms(n: int, seed: int, baseline_p50: float | None, repeats: int
             raise AssertionError(f"{form!r} gave another answer than the query as written")
         print(f"[{n} vendors] aggregate {form}: {ms:,.1f} ms", file=sys.stderr)
         table.append([f"{n:,}", form, f"{ms:,.1f}", _ratio(baseline_p50, ms)])
-    lengths = [int(solution["quads"].value) for solution in direct.query(
-        sparql_prologue() + TARGET_SUBJECT_QUADS, use_default_graph_as_union=True, prefixes=PREFIXES)]
+    lengths = [
+        int(solution["quads"].value)
+        for solution in direct.query(
+            sparql_prologue() + TARGET_SUBJECT_QUADS, use_default_graph_as_union=True, prefixes=PREFIXES
+        )
+    ]
     return table, [f"{n:,}", f"{len(lengths):,}", f"{statistics.median(lengths):g}", f"{max(lengths):,}"]
 
 
 HEADERS = [
-    "vendors", "query", "rows", "same answer", "stackatlas p50 ms", "rdflib-endpoint p50 ms", "p50 ratio",
-    "stackatlas req/s", "rdflib-endpoint req/s", "throughput ratio", "requests (ours / theirs)",
+    "vendors",
+    "query",
+    "rows",
+    "same answer",
+    "stackatlas p50 ms",
+    "rdflib-endpoint p50 ms",
+    "p50 ratio",
+    "stackatlas req/s",
+    "rdflib-endpoint req/s",
+    "throughput ratio",
+    "requests (ours / theirs)",
 ]
 
 
@@ -522,8 +557,11 @@ def goal_verdicts(timings: dict[int, dict[str, tuple[Timing, Timing]]]) -> str:
     for query, goal in (("GROUP BY aggregate", 10.0), ("point lookup", 2.0)):
         ours, theirs = timings[n][query]
         p50 = None if ours.p50_ms is None or theirs.p50_ms is None else theirs.p50_ms / ours.p50_ms
-        rate = None if ours.per_second is None or theirs.per_second is None else (
-            ours.per_second / theirs.per_second)
+        rate = (
+            None
+            if ours.per_second is None or theirs.per_second is None
+            else (ours.per_second / theirs.per_second)
+        )
         met = p50 is not None and rate is not None and min(p50, rate) >= goal
         figures = f"{p50:,.1f}× p50, {rate:,.1f}× throughput" if p50 and rate else "no figure"
         lines.append(f"- {query}: at least {goal:g}× — {figures}: **{'met' if met else 'not met'}**")

@@ -80,8 +80,11 @@ VARIANTS = (("stackatlas", "shipped"), ("nested shapes", "nested"), ("rdflib Dat
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = catalog_parser("Validation design choices, each beside its baseline.", [100, 1000],
-                            budget_help="seconds one variant may run")
+    parser = catalog_parser(
+        "Validation design choices, each beside its baseline.",
+        [100, 1000],
+        budget_help="seconds one variant may run",
+    )
     args = parser.parse_args(argv)
 
     rows = []
@@ -100,13 +103,19 @@ def main(argv: list[str] | None = None) -> int:
         ours = results["stackatlas"]
         for label, _function in VARIANTS:
             result = results[label]
-            rows.append([
-                f"{n:,}", label, str(result.info.get("findings", "—")), result.time_cell(),
-                "—" if label == "stackatlas" else ratio(result.seconds, ours.seconds),
-                result.memory_cell(),
-            ])
-    table = markdown_table(["vendors", "variant", "findings", "validate s", "ratio to stackatlas",
-                            "peak RSS MiB"], rows)
+            rows.append(
+                [
+                    f"{n:,}",
+                    label,
+                    str(result.info.get("findings", "—")),
+                    result.time_cell(),
+                    "—" if label == "stackatlas" else ratio(result.seconds, ours.seconds),
+                    result.memory_cell(),
+                ]
+            )
+    table = markdown_table(
+        ["vendors", "variant", "findings", "validate s", "ratio to stackatlas", "peak RSS MiB"], rows
+    )
     print(table)
     if not args.no_doc:
         write_section(SECTION, _section(table, command_line("bench_validation_design.py", args, "budget")))

@@ -125,15 +125,19 @@ def _cpu_model() -> str:
 def machine() -> str:
     """A Markdown line describing where the figures were taken."""
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    versions = ", ".join(f"{name} {metadata.version(name)}"
-                         for name in ("stackatlas", "pyoxigraph", "rdflib", "pyshacl"))
-    return (f"{os.cpu_count()} cores ({_cpu_model()}), {ram:.0f} GiB RAM, "
-            f"Python {platform.python_version()} on {platform.system()} {platform.release()}; "
-            f"{versions}; run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    versions = ", ".join(
+        f"{name} {metadata.version(name)}" for name in ("stackatlas", "pyoxigraph", "rdflib", "pyshacl")
+    )
+    return (
+        f"{os.cpu_count()} cores ({_cpu_model()}), {ram:.0f} GiB RAM, "
+        f"Python {platform.python_version()} on {platform.system()} {platform.release()}; "
+        f"{versions}; run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
 
 
-def catalog_parser(description: str, sizes: list[int], budget_help: str | None = None
-                   ) -> argparse.ArgumentParser:
+def catalog_parser(
+    description: str, sizes: list[int], budget_help: str | None = None
+) -> argparse.ArgumentParser:
     """The options every benchmark over generated catalogs takes, so that they read alike."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", type=int, nargs="+", default=sizes, help="catalog sizes")

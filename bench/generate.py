@@ -58,87 +58,260 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 
 LICENCES = (
-    ("Apache-2.0", True), ("MIT", True), ("BSD-3-Clause", True), ("MPL-2.0", True),
-    ("AGPL-3.0-only", True), ("Elastic-2.0", False), ("BUSL-1.1", False),
+    ("Apache-2.0", True),
+    ("MIT", True),
+    ("BSD-3-Clause", True),
+    ("MPL-2.0", True),
+    ("AGPL-3.0-only", True),
+    ("Elastic-2.0", False),
+    ("BUSL-1.1", False),
 )
 LICENCE_WEIGHTS = (30, 20, 8, 6, 8, 6, 8)
 
 CERTIFICATIONS = ("hipaa-baa", "soc2", "soc2-type2", "fedramp", "pci-dss")
 CERT_NAMES = {
-    "hipaa-baa": "HIPAA BAA", "soc2": "SOC 2", "soc2-type2": "SOC 2 Type II",
-    "fedramp": "FedRAMP", "pci-dss": "PCI DSS",
+    "hipaa-baa": "HIPAA BAA",
+    "soc2": "SOC 2",
+    "soc2-type2": "SOC 2 Type II",
+    "fedramp": "FedRAMP",
+    "pci-dss": "PCI DSS",
 }
 
-INPACT = (("I", "Instant"), ("N", "Natural"), ("P", "Permitted"), ("A", "Adaptive"),
-          ("C", "Contextual"), ("T", "Transparent"))
-GOALS = (("G", "Governance"), ("O", "Observability"), ("A", "Availability"), ("L", "Lexicon"),
-         ("S", "Solid"))
+INPACT = (
+    ("I", "Instant"),
+    ("N", "Natural"),
+    ("P", "Permitted"),
+    ("A", "Adaptive"),
+    ("C", "Contextual"),
+    ("T", "Transparent"),
+)
+GOALS = (("G", "Governance"), ("O", "Observability"), ("A", "Availability"), ("L", "Lexicon"), ("S", "Solid"))
 DIMENSION_SCALE = 6
 CRITERIA_PER_DIMENSION = 6
 
 NAME_HEADS = (
-    "Aero", "Amber", "Apex", "Arc", "Astra", "Aurora", "Basalt", "Beacon", "Birch", "Bolt", "Cedar",
-    "Cinder", "Cobalt", "Comet", "Coral", "Crest", "Delta", "Drift", "Ember", "Falcon", "Fern", "Flint",
-    "Gale", "Garnet", "Glacier", "Granite", "Harbor", "Helix", "Ion", "Iris", "Jade", "Juniper", "Kelp",
-    "Kite", "Lark", "Lumen", "Lynx", "Maple", "Meridian", "Mica", "Nebula", "Nimbus", "Nova", "Onyx",
-    "Orbit", "Otter", "Pico", "Pine", "Prism", "Pulse", "Quartz", "Quill", "Raven", "Ridge", "Sable",
-    "Sage", "Slate", "Sol", "Spruce", "Tidal", "Topaz", "Umber", "Vale", "Vertex", "Willow", "Zephyr",
+    "Aero",
+    "Amber",
+    "Apex",
+    "Arc",
+    "Astra",
+    "Aurora",
+    "Basalt",
+    "Beacon",
+    "Birch",
+    "Bolt",
+    "Cedar",
+    "Cinder",
+    "Cobalt",
+    "Comet",
+    "Coral",
+    "Crest",
+    "Delta",
+    "Drift",
+    "Ember",
+    "Falcon",
+    "Fern",
+    "Flint",
+    "Gale",
+    "Garnet",
+    "Glacier",
+    "Granite",
+    "Harbor",
+    "Helix",
+    "Ion",
+    "Iris",
+    "Jade",
+    "Juniper",
+    "Kelp",
+    "Kite",
+    "Lark",
+    "Lumen",
+    "Lynx",
+    "Maple",
+    "Meridian",
+    "Mica",
+    "Nebula",
+    "Nimbus",
+    "Nova",
+    "Onyx",
+    "Orbit",
+    "Otter",
+    "Pico",
+    "Pine",
+    "Prism",
+    "Pulse",
+    "Quartz",
+    "Quill",
+    "Raven",
+    "Ridge",
+    "Sable",
+    "Sage",
+    "Slate",
+    "Sol",
+    "Spruce",
+    "Tidal",
+    "Topaz",
+    "Umber",
+    "Vale",
+    "Vertex",
+    "Willow",
+    "Zephyr",
 )
 NAME_TAILS = (
-    "base", "bench", "bridge", "cast", "core", "craft", "deck", "dock", "flow", "forge", "frame", "gate",
-    "graph", "grid", "hive", "hub", "lake", "lens", "line", "loop", "mesh", "mind", "ops", "path", "pipe",
-    "plane", "port", "scope", "sense", "shift", "stack", "store", "stream", "sync", "vault", "verse",
-    "wave", "works", "yard",
+    "base",
+    "bench",
+    "bridge",
+    "cast",
+    "core",
+    "craft",
+    "deck",
+    "dock",
+    "flow",
+    "forge",
+    "frame",
+    "gate",
+    "graph",
+    "grid",
+    "hive",
+    "hub",
+    "lake",
+    "lens",
+    "line",
+    "loop",
+    "mesh",
+    "mind",
+    "ops",
+    "path",
+    "pipe",
+    "plane",
+    "port",
+    "scope",
+    "sense",
+    "shift",
+    "stack",
+    "store",
+    "stream",
+    "sync",
+    "vault",
+    "verse",
+    "wave",
+    "works",
+    "yard",
 )
 
 CAPABILITIES = (
-    "columnar scans", "incremental materialisation", "schema evolution", "vector similarity search",
-    "streaming ingestion", "row-level security", "lineage capture", "semantic caching", "prompt routing",
-    "feature freshness tracking", "multi-tenant isolation", "point-in-time recovery", "cost attribution",
-    "declarative pipelines", "hybrid search", "model version pinning", "event replay",
-    "fine-grained audit logging", "autoscaling workers", "typed connectors", "policy-as-code access",
-    "zero-copy cloning", "data contracts", "drift detection",
+    "columnar scans",
+    "incremental materialisation",
+    "schema evolution",
+    "vector similarity search",
+    "streaming ingestion",
+    "row-level security",
+    "lineage capture",
+    "semantic caching",
+    "prompt routing",
+    "feature freshness tracking",
+    "multi-tenant isolation",
+    "point-in-time recovery",
+    "cost attribution",
+    "declarative pipelines",
+    "hybrid search",
+    "model version pinning",
+    "event replay",
+    "fine-grained audit logging",
+    "autoscaling workers",
+    "typed connectors",
+    "policy-as-code access",
+    "zero-copy cloning",
+    "data contracts",
+    "drift detection",
 )
 AUDIENCES = (
-    "platform teams", "data engineers", "ML engineers", "analytics engineers", "agent builders",
-    "regulated enterprises", "start-ups", "SRE teams", "research groups",
+    "platform teams",
+    "data engineers",
+    "ML engineers",
+    "analytics engineers",
+    "agent builders",
+    "regulated enterprises",
+    "start-ups",
+    "SRE teams",
+    "research groups",
 )
 WORKLOADS = (
-    "retrieval-augmented generation", "batch analytics", "real-time feature serving",
-    "customer-facing agents", "regulated healthcare records", "financial reporting", "log analytics",
-    "model evaluation pipelines", "event-driven microservices", "embedding refresh jobs",
-    "multi-region deployments", "edge inference",
+    "retrieval-augmented generation",
+    "batch analytics",
+    "real-time feature serving",
+    "customer-facing agents",
+    "regulated healthcare records",
+    "financial reporting",
+    "log analytics",
+    "model evaluation pipelines",
+    "event-driven microservices",
+    "embedding refresh jobs",
+    "multi-region deployments",
+    "edge inference",
 )
 WEAKNESSES = (
-    "operational overhead when self-hosted", "a smaller connector ecosystem", "opaque enterprise pricing",
-    "limited support for on-premises deployments", "a steep learning curve", "young documentation",
-    "no native multi-region replication", "coarse-grained permissions in the open-source edition",
-    "memory-hungry defaults", "a single-vendor governance model",
+    "operational overhead when self-hosted",
+    "a smaller connector ecosystem",
+    "opaque enterprise pricing",
+    "limited support for on-premises deployments",
+    "a steep learning curve",
+    "young documentation",
+    "no native multi-region replication",
+    "coarse-grained permissions in the open-source edition",
+    "memory-hungry defaults",
+    "a single-vendor governance model",
 )
 MECHANISMS = (
-    "OpenLineage", "webhooks", "JDBC", "REST API", "gRPC", "Kafka topics", "S3 event notifications",
-    "Python SDK", "OpenTelemetry", "Arrow Flight", "change data capture", "sensor patterns",
-    "Prometheus exporter", "native connector",
+    "OpenLineage",
+    "webhooks",
+    "JDBC",
+    "REST API",
+    "gRPC",
+    "Kafka topics",
+    "S3 event notifications",
+    "Python SDK",
+    "OpenTelemetry",
+    "Arrow Flight",
+    "change data capture",
+    "sensor patterns",
+    "Prometheus exporter",
+    "native connector",
 )
 RISKS = (
-    ("Defaults expose an unauthenticated admin endpoint",
-     "Enable authentication and bind the admin port to a private network before go-live."),
-    ("Silent schema drift breaks downstream consumers",
-     "Pin schemas with data contracts and fail runs on incompatible changes."),
-    ("Open-source deployment assumed to inherit the managed offering's certifications",
-     "Treat self-hosted compliance as your own; use the managed offering where an attestation is required."),
-    ("Cost grows faster than usage under bursty workloads",
-     "Set budgets and alerts per workspace and cap autoscaling."),
-    ("Stale indices serve outdated answers to agents",
-     "Track freshness per asset and block serving past the SLA."),
-    ("Single-region deployment becomes an availability bottleneck",
-     "Deploy across two regions and rehearse fail-over quarterly."),
-    ("Vendor lock-in through proprietary extensions",
-     "Stay on the open interfaces and export data in open formats regularly."),
-    ("Credentials for connected systems stored in plain configuration",
-     "Move secrets into a vault and rotate them automatically."),
-    ("Concurrent writers corrupt shared state",
-     "Use idempotent writes and configure concurrency limits."),
+    (
+        "Defaults expose an unauthenticated admin endpoint",
+        "Enable authentication and bind the admin port to a private network before go-live.",
+    ),
+    (
+        "Silent schema drift breaks downstream consumers",
+        "Pin schemas with data contracts and fail runs on incompatible changes.",
+    ),
+    (
+        "Open-source deployment assumed to inherit the managed offering's certifications",
+        "Treat self-hosted compliance as your own; use the managed offering where an attestation is required.",
+    ),
+    (
+        "Cost grows faster than usage under bursty workloads",
+        "Set budgets and alerts per workspace and cap autoscaling.",
+    ),
+    (
+        "Stale indices serve outdated answers to agents",
+        "Track freshness per asset and block serving past the SLA.",
+    ),
+    (
+        "Single-region deployment becomes an availability bottleneck",
+        "Deploy across two regions and rehearse fail-over quarterly.",
+    ),
+    (
+        "Vendor lock-in through proprietary extensions",
+        "Stay on the open interfaces and export data in open formats regularly.",
+    ),
+    (
+        "Credentials for connected systems stored in plain configuration",
+        "Move secrets into a vault and rotate them automatically.",
+    ),
+    ("Concurrent writers corrupt shared state", "Use idempotent writes and configure concurrency limits."),
 )
 POSITIVE_INTEGER = ox.NamedNode(str(XSD.positiveInteger))
 SEVERITY_WEIGHTS = {SA.High: 3, SA.Medium: 5, SA.Low: 2}
@@ -234,13 +407,17 @@ def _serialise(triples: TripleList, graph: str, prefixes: dict[str, str], header
 
 
 def _header(what: str, seed: int) -> str:
-    return (f"# SYNTHETIC DATA: {what}, written by bench/generate.py (seed {seed}).\n"
-            "# Invented for benchmarks and tests; it describes no real product.\n\n")
+    return (
+        f"# SYNTHETIC DATA: {what}, written by bench/generate.py (seed {seed}).\n"
+        "# Invented for benchmarks and tests; it describes no real product.\n\n"
+    )
 
 
 def _sentence(rng: random.Random, name: str) -> str:
-    return (f"{name} offers {rng.choice(CAPABILITIES)} and {rng.choice(CAPABILITIES)} "
-            f"for {rng.choice(AUDIENCES)} running {rng.choice(WORKLOADS)}.")
+    return (
+        f"{name} offers {rng.choice(CAPABILITIES)} and {rng.choice(CAPABILITIES)} "
+        f"for {rng.choice(AUDIENCES)} running {rng.choice(WORKLOADS)}."
+    )
 
 
 def _file_prefixes(vendor: Vendor) -> dict[str, str]:
@@ -253,8 +430,9 @@ def _file_prefixes(vendor: Vendor) -> dict[str, str]:
 class VendorWriter:
     """Builds one vendor's triples; ``rng`` calls happen in a fixed order."""
 
-    def __init__(self, rng: random.Random, vendor: Vendor, catalog: Sequence[Vendor],
-                 by_layer: dict[str, list[Vendor]]) -> None:
+    def __init__(
+        self, rng: random.Random, vendor: Vendor, catalog: Sequence[Vendor], by_layer: dict[str, list[Vendor]]
+    ) -> None:
         self.rng = rng
         self.v = vendor
         self.catalog = catalog
@@ -284,10 +462,16 @@ class VendorWriter:
         t.text(me, str(SA.summary), f"{_sentence(rng, v.name)} {licence}. {_sentence(rng, v.name)}")
         t.text(me, str(SA.analysis), " ".join(_sentence(rng, v.name) for _ in range(4)))
         t.text(me, str(SA.trustAnalysis), " ".join(_sentence(rng, v.name) for _ in range(3)))
-        t.text(me, str(SA.architectureRole),
-               f"{v.layer} {v.category} for {rng.choice(AUDIENCES)}; {_sentence(rng, v.name)}")
-        t.text(me, str(SA.upstreamSummary), f"Receives data through {rng.choice(MECHANISMS)} and "
-               f"{rng.choice(MECHANISMS)}.")
+        t.text(
+            me,
+            str(SA.architectureRole),
+            f"{v.layer} {v.category} for {rng.choice(AUDIENCES)}; {_sentence(rng, v.name)}",
+        )
+        t.text(
+            me,
+            str(SA.upstreamSummary),
+            f"Receives data through {rng.choice(MECHANISMS)} and {rng.choice(MECHANISMS)}.",
+        )
         t.text(me, str(SA.downstreamSummary), f"Writes results out through {rng.choice(MECHANISMS)}.")
 
         offerings = self.offerings(licence, open_source)
@@ -297,10 +481,22 @@ class VendorWriter:
         self.assessment("goals", SA.GOALS, GOALS, criteria=True)
         self.page_list("strength", SA.strength, SA.Strength, 3, 8, self.strength_text)
         self.page_list("limitation", SA.limitation, SA.Limitation, 3, 8, self.limitation_text)
-        self.page_list("best-suited-for", SA.bestSuitedFor, SA.BestSuitedFor, 1, 5,
-                       lambda: f"{rng.choice(WORKLOADS).capitalize()} for {rng.choice(AUDIENCES)}")
-        self.page_list("use-with-caution", SA.useWithCautionFor, SA.UseWithCautionFor, 1, 4,
-                       lambda: f"{rng.choice(WORKLOADS).capitalize()} — {rng.choice(WEAKNESSES)}")
+        self.page_list(
+            "best-suited-for",
+            SA.bestSuitedFor,
+            SA.BestSuitedFor,
+            1,
+            5,
+            lambda: f"{rng.choice(WORKLOADS).capitalize()} for {rng.choice(AUDIENCES)}",
+        )
+        self.page_list(
+            "use-with-caution",
+            SA.useWithCautionFor,
+            SA.UseWithCautionFor,
+            1,
+            4,
+            lambda: f"{rng.choice(WORKLOADS).capitalize()} — {rng.choice(WEAKNESSES)}",
+        )
         self.alternatives()
         self.integrations()
         self.risks()
@@ -327,8 +523,9 @@ class VendorWriter:
 
     def pricing(self, offerings: list[tuple[str, ox.NamedNode]]) -> None:
         kinds = [k for k, _ in offerings]
-        parts = (["Free (OSS)"] if "oss" in kinds else []) + ([offering_name(self.v.name, "cloud")]
-                                                               if "cloud" in kinds else [])
+        parts = (["Free (OSS)"] if "oss" in kinds else []) + (
+            [offering_name(self.v.name, "cloud")] if "cloud" in kinds else []
+        )
         self.t.text(self.iri, str(SA.pricing), " / ".join(parts))
 
     def claims(self, offerings: list[tuple[str, ox.NamedNode]]) -> None:
@@ -355,8 +552,9 @@ class VendorWriter:
                 }[status]
                 t.text(node, str(SA.evidence), evidence)
 
-    def assessment(self, key: str, framework: URIRef, dimensions: Sequence[tuple[str, str]],
-                   *, criteria: bool) -> None:
+    def assessment(
+        self, key: str, framework: URIRef, dimensions: Sequence[tuple[str, str]], *, criteria: bool
+    ) -> None:
         rng, t = self.rng, self.t
         node = self.part(key)
         t.add(self.iri, str(SA.assessment), node)
@@ -403,8 +601,9 @@ class VendorWriter:
     def limitation_text(self) -> str:
         return f"{self.rng.choice(WEAKNESSES).capitalize()} compared with peers in {self.v.layer}"
 
-    def page_list(self, key: str, prop: URIRef, cls: URIRef, low: int, high: int,
-                  text: Callable[[], str]) -> None:
+    def page_list(
+        self, key: str, prop: URIRef, cls: URIRef, low: int, high: int, text: Callable[[], str]
+    ) -> None:
         t = self.t
         for i in range(1, self.rng.randint(low, high) + 1):
             node = self.part(f"{key}-{i}")
@@ -435,10 +634,16 @@ class VendorWriter:
             t.add(node, str(RDF.type), str(SA.Alternative))
             t.add(node, str(SA.alternativeVendor), str(vendor_iri(other.slug)))
             t.position(node, position)
-            t.text(node, str(SA.chooseFor), f"Choose {other.name} for {rng.choice(WORKLOADS)} and "
-                   f"{rng.choice(CAPABILITIES)}.")
-            t.text(node, str(SA.comparison), f"{name} wins on {rng.choice(CAPABILITIES)}; {other.name} wins "
-                   f"on {rng.choice(CAPABILITIES)}.")
+            t.text(
+                node,
+                str(SA.chooseFor),
+                f"Choose {other.name} for {rng.choice(WORKLOADS)} and {rng.choice(CAPABILITIES)}.",
+            )
+            t.text(
+                node,
+                str(SA.comparison),
+                f"{name} wins on {rng.choice(CAPABILITIES)}; {other.name} wins on {rng.choice(CAPABILITIES)}.",
+            )
 
     def integrations(self) -> None:
         rng, t = self.rng, self.t
@@ -454,8 +659,11 @@ class VendorWriter:
             t.add(node, str(SA.layer), str(layer_iri(other.layer)))
             t.text(node, str(SA.mechanism), mechanism)
             verb = "Receives from" if direction == "upstream" else "Writes to"
-            t.text(node, str(SA.description), f"{verb} {other.layer} {other.category.lower()} "
-                   f"({other.name}) via {mechanism}.")
+            t.text(
+                node,
+                str(SA.description),
+                f"{verb} {other.layer} {other.category.lower()} ({other.name}) via {mechanism}.",
+            )
 
     def risks(self) -> None:
         rng, t = self.rng, self.t
@@ -520,8 +728,12 @@ def _sources_file(vendors: Iterable[Vendor], seed: int) -> bytes:
         t.en(page, str(RDFS.label), f"Synthetic analysis page for {v.name}")
         t.en(page, str(DCTERMS.title), f"{v.name} — synthetic analysis page (generated, not a real source)")
         t.add(page, str(DCTERMS.subject), str(vendor_iri(v.slug)))
-        t.en(page, str(RDFS.comment), f"Invented by bench/generate.py with seed {seed} for benchmarks and "
-             "tests; it is no published page and its facts describe no real product.")
+        t.en(
+            page,
+            str(RDFS.comment),
+            f"Invented by bench/generate.py with seed {seed} for benchmarks and "
+            "tests; it is no published page and its facts describe no real product.",
+        )
         t.add(page, str(PROV.wasAttributedTo), agent)
     prefixes = {p: PREFIXES[p] for p in ("sa", "id", "vendor", "source", "prov", "rdfs", "dcterms")}
     return _serialise(t, graph.value, prefixes, _header("source pages of the synthetic catalog", seed))
@@ -574,8 +786,12 @@ def write_catalog(n: int, seed: int, out: Path) -> Path:
         (staging / "vendors").mkdir()
         for v in vendors:
             triples = VendorWriter(rng, v, vendors, by_layer).build()
-            text = _serialise(triples, str(GRAPH[f"vendors/{v.slug}"]), _file_prefixes(v),
-                              _header(f"the synthetic vendor {v.name}", seed))
+            text = _serialise(
+                triples,
+                str(GRAPH[f"vendors/{v.slug}"]),
+                _file_prefixes(v),
+                _header(f"the synthetic vendor {v.name}", seed),
+            )
             (staging / "vendors" / f"{v.slug}.ttl").write_bytes(text)
         staging.rename(out)
     except BaseException:
@@ -587,11 +803,16 @@ def write_catalog(n: int, seed: int, out: Path) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Write a synthetic stackatlas catalog of N vendors (one Turtle file per vendor plus "
-                    "the vocabularies it needs), deterministic by seed.")
+        "the vocabularies it needs), deterministic by seed."
+    )
     parser.add_argument("n", type=int, help="number of vendors (at least 2)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="output directory, must not exist (default bench/out/catalog-N-seedS)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output directory, must not exist (default bench/out/catalog-N-seedS)",
+    )
     args = parser.parse_args(argv)
     out = args.out or DEFAULT_OUT / f"catalog-{args.n}-seed{args.seed}"
     try:

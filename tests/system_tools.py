@@ -19,8 +19,14 @@ MERMAID_JS = REPO / "tests" / "js" / "node_modules" / "mermaid" / "dist" / "merm
 ARTIFACTS = REPO / "test-artifacts"
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -47,7 +53,10 @@ def require_file(path: Path, what: str) -> Path:
 def run_dot(source: str, output_format: str = "json") -> str:
     """Lay ``source`` out with Graphviz ``dot``; a syntax error fails the test with dot's message."""
     result = subprocess.run(
-        [require("dot"), f"-T{output_format}"], input=source.encode(), capture_output=True, timeout=60,
+        [require("dot"), f"-T{output_format}"],
+        input=source.encode(),
+        capture_output=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode()
     assert not result.stderr.strip(), result.stderr.decode()

@@ -43,7 +43,7 @@ def q(store: Store, body: str) -> list[dict]:
 
 
 def section(page: str, start: str, end: str) -> str:
-    return page[page.index(start) + len(start):page.index(end)]
+    return page[page.index(start) + len(start) : page.index(end)]
 
 
 def slug(iri: str) -> str:
@@ -51,17 +51,23 @@ def slug(iri: str) -> str:
 
 
 def listed(store: Store, prop: str, cls: str) -> list[str]:
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?text WHERE {{
             <{DAGSTER}> sa:{prop} ?item . ?item a sa:{cls} ; sa:text ?text ; sa:position ?pos .
-        }} ORDER BY ?pos""")
+        }} ORDER BY ?pos""",
+    )
     return [r["text"] for r in rows]
 
 
 # --- header, summary, analysis texts ----------------------------------------
 
+
 def test_header_facts(store: Store, page: str, page_lines: list[str]):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?name ?layer ?category ?license ?pricing ?oss ?summary ?analysis ?trust
                ?role ?up ?down WHERE {{
             BIND(<{DAGSTER}> AS ?v)
@@ -71,7 +77,8 @@ def test_header_facts(store: Store, page: str, page_lines: list[str]):
                sa:upstreamSummary ?up ; sa:downstreamSummary ?down .
             ?l skos:notation ?layer .
             ?c skos:prefLabel ?category .
-        }}""")
+        }}""",
+    )
     assert len(rows) == 1
     r = rows[0]
     assert r["name"] == "Dagster"
@@ -92,8 +99,11 @@ def test_header_facts(store: Store, page: str, page_lines: list[str]):
 
 # --- assessments --------------------------------------------------------------
 
+
 def dimensions(store: Store, framework: str) -> list[dict]:
-    return q(store, f"""
+    return q(
+        store,
+        f"""
         SELECT ?code ?label ?score ?scale ?rationale ?total ?max ?met ?ofTotal ?note WHERE {{
             <{DAGSTER}> sa:assessment ?a .
             ?a sa:framework sa:{framework} ; sa:total ?total ; sa:scale ?max ; sa:dimension ?d .
@@ -101,14 +111,20 @@ def dimensions(store: Store, framework: str) -> list[dict]:
                sa:rationale ?rationale ; sa:position ?pos .
             OPTIONAL {{ ?d sa:statedCriteriaMet ?met ; sa:statedCriteriaTotal ?ofTotal ;
                          sa:adjustmentNote ?note }}
-        }} ORDER BY ?pos""")
+        }} ORDER BY ?pos""",
+    )
 
 
 def test_inpact_scores_in_page_order(store: Store, page_lines: list[str]):
     dims = dimensions(store, "INPACT")
     assert [d["code"] for d in dims] == list("INPACT")
     assert [d["label"] for d in dims] == [
-        "Instant", "Natural", "Permitted", "Adaptive", "Contextual", "Transparent",
+        "Instant",
+        "Natural",
+        "Permitted",
+        "Adaptive",
+        "Contextual",
+        "Transparent",
     ]
     assert [d["score"] for d in dims] == [4, 5, 4, 5, 5, 4]
     assert {d["scale"] for d in dims} == {6}
@@ -148,13 +164,16 @@ def test_goals_criteria_as_on_page(store: Store, page: str):
         for m in re.finditer(r"\b([GOALS][1-6])=([YN])(?: \(([^()]*)\))?", goals)
     }
     assert len(expected) == 30
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?dim ?code ?met ?note ?pos WHERE {{
             <{DAGSTER}> sa:assessment/sa:dimension ?d .
             ?d sa:code ?dim ; sa:criterion ?c .
             ?c a sa:Criterion ; sa:code ?code ; sa:met ?met ; sa:position ?pos .
             OPTIONAL {{ ?c sa:note ?note }}
-        }}""")
+        }}""",
+    )
     got = {r["code"]: (r["met"], r["note"]) for r in rows}
     assert len(rows) == 30
     assert got == expected
@@ -165,13 +184,14 @@ def test_goals_criteria_as_on_page(store: Store, page: str):
 
 # --- lists ---------------------------------------------------------------------
 
+
 def test_strengths_and_limitations_verbatim(store: Store, page_lines: list[str]):
     strengths = listed(store, "strength", "Strength")
     limitations = listed(store, "limitation", "Limitation")
     assert len(strengths) == 7
     assert len(limitations) == 7
-    assert strengths == [line[len("• + "):] for line in page_lines if line.startswith("• + ")]
-    assert limitations == [line[len("• - "):] for line in page_lines if line.startswith("• - ")]
+    assert strengths == [line[len("• + ") :] for line in page_lines if line.startswith("• + ")]
+    assert limitations == [line[len("• - ") :] for line in page_lines if line.startswith("• - ")]
 
 
 def test_industry_fit_split_into_items(store: Store, page_lines: list[str]):
@@ -188,14 +208,18 @@ def test_industry_fit_split_into_items(store: Store, page_lines: list[str]):
 
 # --- compliance ----------------------------------------------------------------
 
+
 def claims(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?offering ?cert ?status ?evidence WHERE {{
             <{DAGSTER}> sa:complianceClaim ?c .
             ?c sa:claimOffering ?o ; sa:certification ?k ; sa:status ?s ; sa:evidence ?evidence .
             ?o skos:prefLabel ?offering ; sa:offeringOf <{DAGSTER}> .
             ?k skos:notation ?cert . ?s skos:notation ?status .
-        }}""")
+        }}""",
+    )
     result = {(r["offering"], r["cert"]): (r["status"], r["evidence"]) for r in rows}
     assert len(result) == len(rows)
     return result
@@ -222,13 +246,16 @@ def test_compliance_per_offering(store: Store, page: str):
 
 
 def test_offerings(store: Store):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?name ?kind ?pricing ?license WHERE {{
             <{DAGSTER}> sa:offering ?o .
             ?o a ?kind ; skos:prefLabel ?name ; sa:offeringOf <{DAGSTER}> ; sa:pricing ?pricing .
             FILTER(?kind IN (sa:OpenSourceOffering, sa:ManagedOffering))
             OPTIONAL {{ ?o sa:license ?license }}
-        }} ORDER BY ?name""")
+        }} ORDER BY ?name""",
+    )
     assert [(r["name"], r["kind"], r["pricing"]) for r in rows] == [
         ("Dagster (OSS)", str(SA.OpenSourceOffering), "Free"),
         ("Dagster Cloud", str(SA.ManagedOffering), "opaque (sales-led)"),
@@ -239,14 +266,18 @@ def test_offerings(store: Store):
 
 # --- alternatives, risks, use cases, stack impact ---------------------------
 
+
 def test_alternatives(store: Store, page_lines: list[str]):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?alt ?name ?choose ?comparison WHERE {{
             <{DAGSTER}> sa:alternative ?a .
             ?a a sa:Alternative ; sa:alternativeVendor ?alt ; sa:chooseFor ?choose ;
                sa:comparison ?comparison ; sa:position ?pos .
             ?alt a sa:Vendor ; skos:prefLabel ?name .
-        }} ORDER BY ?pos""")
+        }} ORDER BY ?pos""",
+    )
     assert [slug(r["alt"]) for r in rows] == ["airflow", "prefect", "argo-workflows", "temporal"]
     assert [r["name"] for r in rows] == ["Apache Airflow", "Prefect", "Argo Workflows", "Temporal"]
     for r in rows:
@@ -256,13 +287,16 @@ def test_alternatives(store: Store, page_lines: list[str]):
 
 
 def test_trust_risks_with_mitigations(store: Store, page_lines: list[str]):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?severity ?rank ?description ?mitigation WHERE {{
             <{DAGSTER}> sa:trustRisk ?r .
             ?r a sa:TrustRisk ; sa:severity ?s ; sa:description ?description ;
                sa:mitigation ?mitigation ; sa:position ?pos .
             ?s skos:prefLabel ?severity ; sa:rank ?rank .
-        }} ORDER BY ?pos""")
+        }} ORDER BY ?pos""",
+    )
     assert [r["severity"] for r in rows] == ["high", "high", "medium", "medium", "medium"]
     assert [r["rank"] for r in rows] == [3, 3, 2, 2, 2]
     for r in rows:
@@ -271,12 +305,15 @@ def test_trust_risks_with_mitigations(store: Store, page_lines: list[str]):
 
 
 def test_use_cases(store: Store, page_lines: list[str]):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?fit ?title ?description WHERE {{
             <{DAGSTER}> sa:useCase ?u .
             ?u a sa:UseCase ; sa:fit ?f ; sa:title ?title ; sa:description ?description ; sa:position ?pos .
             ?f skos:prefLabel ?fit .
-        }} ORDER BY ?pos""")
+        }} ORDER BY ?pos""",
+    )
     assert [r["fit"] for r in rows] == ["strong", "strong", "weak"]
     for r in rows:
         line = page_lines.index(f"{r['fit']} {r['title']}")
@@ -284,12 +321,15 @@ def test_use_cases(store: Store, page_lines: list[str]):
 
 
 def test_stack_impact_layers(store: Store, page_lines: list[str]):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?layer ?description WHERE {{
             <{DAGSTER}> sa:stackImpact ?i .
             ?i a sa:StackImpact ; sa:layer ?l ; sa:description ?description .
             ?l skos:notation ?layer .
-        }} ORDER BY ?layer""")
+        }} ORDER BY ?layer""",
+    )
     assert [r["layer"] for r in rows] == ["L1", "L3", "L4", "L6"]
     for r in rows:
         assert f"{r['layer']} {r['description']}" in page_lines
@@ -297,28 +337,40 @@ def test_stack_impact_layers(store: Store, page_lines: list[str]):
 
 # --- integrations and mentions ------------------------------------------------
 
+
 def labels(store: Store, vendor: str) -> set[str]:
     rows = q(store, f"SELECT ?l WHERE {{ <{vendor}> skos:prefLabel|skos:altLabel ?l }}")
     return {r["l"] for r in rows}
 
 
 def test_integrations_only_where_page_gives_direction(store: Store, page: str):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?i ?target ?direction ?layer ?description WHERE {{
             <{DAGSTER}> sa:integration ?i .
             ?i a sa:Integration ; sa:integrationTarget ?target ; sa:direction ?d ; sa:description ?description .
             ?target a sa:Vendor .
             ?d skos:notation ?direction .
             OPTIONAL {{ ?i sa:layer/skos:notation ?layer }}
-        }}""")
+        }}""",
+    )
     got = {(r["direction"], slug(r["target"]), r["layer"]) for r in rows}
     assert got == {
-        ("UPSTREAM", "s3", None), ("UPSTREAM", "kafka", None),
-        ("DOWNSTREAM", "postgresql", "L1"), ("DOWNSTREAM", "clickhouse", "L1"),
-        ("DOWNSTREAM", "snowflake", "L1"), ("DOWNSTREAM", "bigquery", "L1"), ("DOWNSTREAM", "s3", "L1"),
-        ("DOWNSTREAM", "datadog", "L6"), ("DOWNSTREAM", "prometheus", "L6"), ("DOWNSTREAM", "signoz", "L6"),
-        ("DOWNSTREAM", "openlineage", "L3"), ("DOWNSTREAM", "datahub", "L3"),
-        ("DOWNSTREAM", "marquez", "L3"), ("DOWNSTREAM", "openmetadata", "L3"),
+        ("UPSTREAM", "s3", None),
+        ("UPSTREAM", "kafka", None),
+        ("DOWNSTREAM", "postgresql", "L1"),
+        ("DOWNSTREAM", "clickhouse", "L1"),
+        ("DOWNSTREAM", "snowflake", "L1"),
+        ("DOWNSTREAM", "bigquery", "L1"),
+        ("DOWNSTREAM", "s3", "L1"),
+        ("DOWNSTREAM", "datadog", "L6"),
+        ("DOWNSTREAM", "prometheus", "L6"),
+        ("DOWNSTREAM", "signoz", "L6"),
+        ("DOWNSTREAM", "openlineage", "L3"),
+        ("DOWNSTREAM", "datahub", "L3"),
+        ("DOWNSTREAM", "marquez", "L3"),
+        ("DOWNSTREAM", "openmetadata", "L3"),
     }
     for r in rows:
         assert slug(r["i"]) == f"integration-{r['direction'].lower()}-{slug(r['target'])}"
@@ -329,19 +381,45 @@ def test_integrations_only_where_page_gives_direction(store: Store, page: str):
 
 
 def test_mentions_are_quoted_and_undirected(store: Store, page: str):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT ?target ?evidence (GROUP_CONCAT(?role; SEPARATOR="|") AS ?roles) WHERE {{
             <{DAGSTER}> sa:mention ?m .
             ?m a sa:Mention ; sa:mentionedVendor ?target ; sa:evidence ?evidence ; sa:role ?role .
             ?target a sa:Vendor .
-        }} GROUP BY ?target ?evidence""")
+        }} GROUP BY ?target ?evidence""",
+    )
     mentioned = {slug(r["target"]) for r in rows}
     assert len(mentioned) == len(rows)
-    assert {"docker", "kubernetes", "celery", "dbt", "dbt-cloud", "great-expectations", "soda", "kserve",
-            "argo-workflows", "airflow", "astronomer", "aws-mwaa", "cloud-composer", "aws", "gcp", "azure",
-            "aws-govcloud", "azure-gov"} == mentioned
-    integrated = {slug(r["t"]) for r in q(store, f"""
-        SELECT ?t WHERE {{ <{DAGSTER}> sa:integration/sa:integrationTarget ?t }}""")}
+    assert {
+        "docker",
+        "kubernetes",
+        "celery",
+        "dbt",
+        "dbt-cloud",
+        "great-expectations",
+        "soda",
+        "kserve",
+        "argo-workflows",
+        "airflow",
+        "astronomer",
+        "aws-mwaa",
+        "cloud-composer",
+        "aws",
+        "gcp",
+        "azure",
+        "aws-govcloud",
+        "azure-gov",
+    } == mentioned
+    integrated = {
+        slug(r["t"])
+        for r in q(
+            store,
+            f"""
+        SELECT ?t WHERE {{ <{DAGSTER}> sa:integration/sa:integrationTarget ?t }}""",
+        )
+    }
     assert not mentioned & integrated
     for r in rows:
         for passage in r["evidence"].split("\n"):
@@ -354,33 +432,66 @@ def test_mentions_are_quoted_and_undirected(store: Store, page: str):
 # --- the named tools ----------------------------------------------------------
 
 NAMED_TOOLS = {
-    "airflow": ("Apache Airflow", {"Airflow"}), "prefect": ("Prefect", set()),
-    "argo-workflows": ("Argo Workflows", {"Argo"}), "temporal": ("Temporal", set()),
-    "postgresql": ("PostgreSQL", {"Postgres"}), "clickhouse": ("ClickHouse", set()),
-    "snowflake": ("Snowflake", set()), "bigquery": ("BigQuery", set()), "s3": ("S3", set()),
-    "kafka": ("Kafka", set()), "openlineage": ("OpenLineage", set()),
-    "openmetadata": ("OpenMetadata", set()), "datahub": ("DataHub", set()), "marquez": ("Marquez", set()),
-    "datadog": ("Datadog", set()), "prometheus": ("Prometheus", set()), "signoz": ("SigNoz", set()),
-    "dbt": ("dbt", set()), "dbt-cloud": ("dbt Cloud", set()),
-    "great-expectations": ("Great Expectations", set()), "soda": ("Soda", set()),
-    "kserve": ("KServe", set()), "kubernetes": ("Kubernetes", {"K8s"}), "celery": ("Celery", set()),
-    "docker": ("Docker", set()), "astronomer": ("Astronomer", set()), "aws-mwaa": ("AWS MWAA", set()),
-    "cloud-composer": ("Cloud Composer", set()), "aws": ("AWS", set()), "gcp": ("GCP", set()),
-    "azure": ("Azure", set()), "aws-govcloud": ("AWS GovCloud", set()), "azure-gov": ("Azure Gov", set()),
+    "airflow": ("Apache Airflow", {"Airflow"}),
+    "prefect": ("Prefect", set()),
+    "argo-workflows": ("Argo Workflows", {"Argo"}),
+    "temporal": ("Temporal", set()),
+    "postgresql": ("PostgreSQL", {"Postgres"}),
+    "clickhouse": ("ClickHouse", set()),
+    "snowflake": ("Snowflake", set()),
+    "bigquery": ("BigQuery", set()),
+    "s3": ("S3", set()),
+    "kafka": ("Kafka", set()),
+    "openlineage": ("OpenLineage", set()),
+    "openmetadata": ("OpenMetadata", set()),
+    "datahub": ("DataHub", set()),
+    "marquez": ("Marquez", set()),
+    "datadog": ("Datadog", set()),
+    "prometheus": ("Prometheus", set()),
+    "signoz": ("SigNoz", set()),
+    "dbt": ("dbt", set()),
+    "dbt-cloud": ("dbt Cloud", set()),
+    "great-expectations": ("Great Expectations", set()),
+    "soda": ("Soda", set()),
+    "kserve": ("KServe", set()),
+    "kubernetes": ("Kubernetes", {"K8s"}),
+    "celery": ("Celery", set()),
+    "docker": ("Docker", set()),
+    "astronomer": ("Astronomer", set()),
+    "aws-mwaa": ("AWS MWAA", set()),
+    "cloud-composer": ("Cloud Composer", set()),
+    "aws": ("AWS", set()),
+    "gcp": ("GCP", set()),
+    "azure": ("Azure", set()),
+    "aws-govcloud": ("AWS GovCloud", set()),
+    "azure-gov": ("Azure Gov", set()),
 }
 
 PAGE_LAYERS = {
-    "postgresql": "L1", "clickhouse": "L1", "snowflake": "L1", "bigquery": "L1", "s3": "L1",
-    "openlineage": "L3", "openmetadata": "L3", "datahub": "L3", "marquez": "L3",
-    "datadog": "L6", "prometheus": "L6", "signoz": "L6", "dagster": "L7",
+    "postgresql": "L1",
+    "clickhouse": "L1",
+    "snowflake": "L1",
+    "bigquery": "L1",
+    "s3": "L1",
+    "openlineage": "L3",
+    "openmetadata": "L3",
+    "datahub": "L3",
+    "marquez": "L3",
+    "datadog": "L6",
+    "prometheus": "L6",
+    "signoz": "L6",
+    "dagster": "L7",
 }
 
 
 def test_every_named_tool_is_a_vendor_with_its_aliases(store: Store, page: str):
-    rows = q(store, """
+    rows = q(
+        store,
+        """
         SELECT ?v ?name (GROUP_CONCAT(?alias; SEPARATOR="|") AS ?aliases) WHERE {
             ?v a sa:Vendor ; skos:prefLabel ?name . OPTIONAL { ?v skos:altLabel ?alias }
-        } GROUP BY ?v ?name""")
+        } GROUP BY ?v ?name""",
+    )
     got = {slug(r["v"]): (r["name"], set(filter(None, (r["aliases"] or "").split("|")))) for r in rows}
     got.pop("dagster")
     assert got == NAMED_TOOLS
@@ -395,13 +506,16 @@ def test_vendor_layers_only_where_page_places_them(store: Store):
 
 
 def test_names_from_outside_the_page_carry_their_own_source(store: Store, page: str):
-    rows = q(store, """
+    rows = q(
+        store,
+        """
         SELECT ?v ?name ?g ?url ?retrieved WHERE {
             GRAPH ?g { ?v a sa:Vendor } .
             GRAPH ?h { ?v skos:prefLabel ?name . ?h prov:wasDerivedFrom ?src }
             ?src a sa:SourcePage ; sa:retrievedOn ?retrieved .
             OPTIONAL { ?src schema:url ?url }
-        }""")
+        }""",
+    )
     outside = {slug(r["v"]): r for r in rows if r["name"] not in page}
     assert set(outside) == {"postgresql", "kubernetes"}
     for r in outside.values():
@@ -411,12 +525,16 @@ def test_names_from_outside_the_page_carry_their_own_source(store: Store, page: 
 
 # --- hygiene -------------------------------------------------------------------
 
+
 def test_no_blank_nodes_in_data(store: Store):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT DISTINCT ?g WHERE {{
             GRAPH ?g {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }}
             FILTER(?g != <{ONTOLOGY_GRAPH}>)
-        }}""")
+        }}""",
+    )
     assert rows == []
 
 
@@ -424,15 +542,21 @@ def test_every_data_graph_states_its_provenance(store: Store):
     graphs = [g for g in store.named_graphs() if g != str(ONTOLOGY_GRAPH)]
     assert len(graphs) >= 36
     for g in graphs:
-        assert store.ask(sparql_prologue() + f"""
+        assert store.ask(
+            sparql_prologue()
+            + f"""
             ASK {{ GRAPH <{g}> {{ <{g}> a sa:SourceGraph ;
-                                  prov:wasDerivedFrom|prov:wasAttributedTo ?src }} }}"""), g
+                                  prov:wasDerivedFrom|prov:wasAttributedTo ?src }} }}"""
+        ), g
 
 
 def test_no_dangling_references(store: Store):
-    rows = q(store, f"""
+    rows = q(
+        store,
+        f"""
         SELECT DISTINCT ?o WHERE {{
             ?s ?p ?o . FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{ID}"))
             FILTER NOT EXISTS {{ ?o a ?type }}
-        }}""")
+        }}""",
+    )
     assert rows == []

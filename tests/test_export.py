@@ -54,7 +54,9 @@ def sparql_edges(server: LiveServer, kinds: list[str], where: str = "") -> set[t
     union = " UNION ".join(f'{{ {KIND_PATTERNS[k]} BIND("{k}" AS ?kind) }}' for k in kinds)
     query = sparql_prologue() + f"SELECT ?rel ?s ?t ?kind WHERE {{ {union} {where} }}"
     response = httpx.get(
-        f"{server.url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"},
+        f"{server.url}/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
     )
     assert response.status_code == 200, response.text
     return {
@@ -150,8 +152,11 @@ def test_a_vendor_iri_selects_like_its_slug(server):
 def test_layer_filter_keeps_only_those_layers(server):
     document = export(server, "json", vendor="dagster", layer=["L7", "L3"]).json()
     assert {n["layer"] for n in document["nodes"]} == {"L7", "L3"}
-    assert all(n["id"] in {e["source"] for e in document["edges"]} | {e["target"] for e in document["edges"]}
-               for n in document["nodes"] if not n["seed"])
+    assert all(
+        n["id"] in {e["source"] for e in document["edges"]} | {e["target"] for e in document["edges"]}
+        for n in document["nodes"]
+        if not n["seed"]
+    )
 
 
 def test_dot_is_laid_out_by_graphviz_with_layers_ranked_top_down(server):
@@ -209,7 +214,9 @@ def test_cytoscape_json_is_read_back_by_networkx(server):
     data = export(server, "cytoscape", vendor="dagster").json()
     graph = nx.cytoscape_graph(data)
     expected = sparql_edges(
-        server, ["integration", "alternative"], f"FILTER(?s = <{DAGSTER}> || ?t = <{DAGSTER}>)",
+        server,
+        ["integration", "alternative"],
+        f"FILTER(?s = <{DAGSTER}> || ?t = <{DAGSTER}>)",
     )
     assert {(d["id"], s, t, d["kind"]) for s, t, d in graph.edges(data=True)} == expected
     assert graph.nodes[DAGSTER]["name"] == "Dagster"
@@ -272,11 +279,17 @@ def test_mermaid_is_accepted_by_the_mermaid_parser(server):
     odd = results["odd"]
     labels = {_decode_mermaid(text) for _, text in odd["vertices"]}
     assert labels == {
-        shorten(ODD_NAME), "Sink; with -> arrow & %% comment",
-        "Feeder `tick` #hash", "Rival (end) {x}", "Helper ~ tilde",
+        shorten(ODD_NAME),
+        "Sink; with -> arrow & %% comment",
+        "Feeder `tick` #hash",
+        "Rival (end) {x}",
+        "Helper ~ tilde",
     }
     assert {_decode_mermaid(t) for _, _, t in odd["edges"]} == {
-        'writes <rows> & "events"', "upstream", "alternative", "helper | pipe",
+        'writes <rows> & "events"',
+        "upstream",
+        "alternative",
+        "helper | pipe",
     }
     catalog_edges = sparql_edges(server, ["integration", "alternative", "mention"])
     assert len(results["catalog"]["edges"]) == len(catalog_edges)
@@ -321,14 +334,16 @@ def current_umask() -> int:
 def cli(*args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "stackatlas", "export", "map", *args, *DATA_ARGS],
-        capture_output=True, timeout=120,
+        capture_output=True,
+        timeout=120,
     )
 
 
 def test_cli_writes_the_same_map_as_http(server, tmp_path):
     target = tmp_path / "odd.json"
-    result = cli("--vendor", "odd-vendor", "--kind", "integration", "--kind", "mention", "-f", "json",
-                 "-o", str(target))
+    result = cli(
+        "--vendor", "odd-vendor", "--kind", "integration", "--kind", "mention", "-f", "json", "-o", str(target)
+    )
     assert result.returncode == 0, result.stderr.decode()
     over_http = export(server, "json", vendor="odd-vendor", kind=["integration", "mention"]).json()
     assert json.loads(target.read_text(encoding="utf-8")) == over_http

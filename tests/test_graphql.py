@@ -22,8 +22,10 @@ def test_alternatives_to_dagster_with_rationale(live_server):
     )
     alternatives = data["alternatives"]
     assert [(a["vendor"]["id"], a["vendor"]["name"]) for a in alternatives] == [
-        ("airflow", "Apache Airflow"), ("prefect", "Prefect"),
-        ("argo-workflows", "Argo Workflows"), ("temporal", "Temporal"),
+        ("airflow", "Apache Airflow"),
+        ("prefect", "Prefect"),
+        ("argo-workflows", "Argo Workflows"),
+        ("temporal", "Temporal"),
     ]
     assert alternatives[0]["rationale"] == (
         "Choose Airflow for legacy task-DAG workloads, broadest plugin ecosystem, and largest community."
@@ -34,10 +36,14 @@ def test_alternatives_to_dagster_with_rationale(live_server):
     )
     assert alternatives[1]["comparison"].startswith("Dagster wins on asset-first paradigm")
     assert {a["listedBy"]["id"] for a in alternatives} == {"dagster"}
-    assert alternatives[0]["sources"] == [{
-        "iri": "https://w3id.org/stackatlas/id/source/dagster", "title": SOURCE_TITLE,
-        "localCopy": "sources/dagster.txt", "retrievedOn": "2026-11-24",
-    }]
+    assert alternatives[0]["sources"] == [
+        {
+            "iri": "https://w3id.org/stackatlas/id/source/dagster",
+            "title": SOURCE_TITLE,
+            "localCopy": "sources/dagster.txt",
+            "retrievedOn": "2026-11-24",
+        }
+    ]
 
 
 def test_alternatives_with_certification_on_shipped_data(live_server):
@@ -75,8 +81,10 @@ def test_l3_downstream_integrations(live_server):
     )
     integrations = data["vendor"]["integrations"]
     assert [(i["target"]["name"], i["mechanisms"]) for i in integrations] == [
-        ("DataHub", ["OpenLineage"]), ("Marquez", ["OpenLineage"]),
-        ("OpenLineage", ["lineage export"]), ("OpenMetadata", ["OpenLineage"]),
+        ("DataHub", ["OpenLineage"]),
+        ("Marquez", ["OpenLineage"]),
+        ("OpenLineage", ["lineage export"]),
+        ("OpenMetadata", ["OpenLineage"]),
     ]
     assert {i["direction"] for i in integrations} == {"DOWNSTREAM"}
     assert {i["layer"]["name"] for i in integrations} == {"Unified Semantic Layer"}
@@ -86,7 +94,8 @@ def test_l3_downstream_integrations(live_server):
         '{ vendor(id: "dagster") { integrations(direction: UPSTREAM) { target { id } layer { code } } } }',
     )
     assert upstream["vendor"]["integrations"] == [
-        {"target": {"id": "kafka"}, "layer": None}, {"target": {"id": "s3"}, "layer": None},
+        {"target": {"id": "kafka"}, "layer": None},
+        {"target": {"id": "s3"}, "layer": None},
     ]
 
 
@@ -98,10 +107,14 @@ def test_certifications_of_dagster(live_server):
     )
     claims = {(c["offering"], c["certification"]): c for c in data["vendor"]["certifications"]}
     assert {k: c["status"] for k, c in claims.items()} == {
-        ("Dagster Cloud", "HIPAA_BAA"): "HELD", ("Dagster Cloud", "SOC2_TYPE2"): "HELD",
-        ("Dagster Cloud", "FEDRAMP"): "NOT_ADVERTISED", ("Dagster Cloud", "PCI_DSS"): "NOT_ADVERTISED",
-        ("Dagster (OSS)", "HIPAA_BAA"): "NOT_HELD", ("Dagster (OSS)", "SOC2_TYPE2"): "NOT_HELD",
-        ("Dagster (OSS)", "FEDRAMP"): "NOT_HELD", ("Dagster (OSS)", "PCI_DSS"): "NOT_HELD",
+        ("Dagster Cloud", "HIPAA_BAA"): "HELD",
+        ("Dagster Cloud", "SOC2_TYPE2"): "HELD",
+        ("Dagster Cloud", "FEDRAMP"): "NOT_ADVERTISED",
+        ("Dagster Cloud", "PCI_DSS"): "NOT_ADVERTISED",
+        ("Dagster (OSS)", "HIPAA_BAA"): "NOT_HELD",
+        ("Dagster (OSS)", "SOC2_TYPE2"): "NOT_HELD",
+        ("Dagster (OSS)", "FEDRAMP"): "NOT_HELD",
+        ("Dagster (OSS)", "PCI_DSS"): "NOT_HELD",
     }
     assert claims[("Dagster Cloud", "FEDRAMP")]["evidence"] == (
         "FedRAMP not advertised — verify with sales for federal workloads."
@@ -111,16 +124,20 @@ def test_certifications_of_dagster(live_server):
     assert offerings["Dagster (OSS)"]["license"] == "Apache-2.0"
     assert offerings["Dagster Cloud"]["kind"] == "MANAGED"
     assert {c["certification"] for c in offerings["Dagster Cloud"]["claims"] if c["status"] == "HELD"} == {
-        "HIPAA_BAA", "SOC2_TYPE2",
+        "HIPAA_BAA",
+        "SOC2_TYPE2",
     }
 
 
 def test_layers_with_names_where_a_source_names_them(live_server):
     data = execute(live_server.url, "{ layers { code name } }")
     assert data["layers"] == [
-        {"code": "L1", "name": "storage"}, {"code": "L2", "name": None},
-        {"code": "L3", "name": "Unified Semantic Layer"}, {"code": "L4", "name": None},
-        {"code": "L5", "name": None}, {"code": "L6", "name": "observability"},
+        {"code": "L1", "name": "storage"},
+        {"code": "L2", "name": None},
+        {"code": "L3", "name": "Unified Semantic Layer"},
+        {"code": "L4", "name": None},
+        {"code": "L5", "name": None},
+        {"code": "L6", "name": "observability"},
         {"code": "L7", "name": "Multi-Agent Orchestration"},
     ]
     l3 = execute(live_server.url, '{ layer(code: "L3") { vendors { id } } }')["layer"]["vendors"]
@@ -139,7 +156,10 @@ def test_vendor_core_fields_and_assessments(live_server):
     )
     dagster = data["vendor"]
     assert (dagster["name"], dagster["layer"]["code"], dagster["category"], dagster["license"]) == (
-        "Dagster", "L7", "Workflow Orchestration", "Apache-2.0",
+        "Dagster",
+        "L7",
+        "Workflow Orchestration",
+        "Apache-2.0",
     )
     assert dagster["catalogEntry"] is True and dagster["openSource"] is True
     assert [d["score"] for d in dagster["inpact"]["dimensions"]] == [4, 5, 4, 5, 5, 4]
@@ -184,7 +204,8 @@ def test_integration_path(live_server):
              none: integrationPath(from: "dagster", to: "docker") { length } }""",
     )
     assert data["direct"] == {
-        "length": 1, "vendors": [{"id": "dagster"}, {"id": "marquez"}],
+        "length": 1,
+        "vendors": [{"id": "dagster"}, {"id": "marquez"}],
         "steps": [{"subject": {"id": "dagster"}, "target": {"id": "marquez"}}],
     }
     assert data["via"] == {"length": 2, "vendors": [{"id": "marquez"}, {"id": "dagster"}, {"id": "datahub"}]}
@@ -244,7 +265,7 @@ def test_unknown_ids_and_codes_are_clear_errors(live_server):
 def test_protection_limits(live_server):
     [message] = errors_of(live_server.url, "{ vendors(first: 101) { totalCount } }")
     assert "between 0 and 100" in message
-    deep = "{ vendor(id: \"dagster\") { " + "alternatives { vendor { " * 6 + "id" + " } }" * 6 + " } }"
+    deep = '{ vendor(id: "dagster") { ' + "alternatives { vendor { " * 6 + "id" + " } }" * 6 + " } }"
     assert any("exceeds maximum operation depth" in m for m in errors_of(live_server.url, deep))
     aliases = "{ " + " ".join(f"a{i}: layers {{ code }}" for i in range(31)) + " }"
     assert errors_of(live_server.url, aliases) == ["31 aliases found. Allowed: 30"]

@@ -51,7 +51,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[CountingStore, 
     out = tmp_path_factory.mktemp("generated") / "catalog"
     subprocess.run(
         [sys.executable, str(REPO / "bench" / "generate.py"), "150", "--seed", "7", "--out", str(out)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     settings = Settings(data=[Path(out)])
     store = CountingStore()

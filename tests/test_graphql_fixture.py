@@ -16,9 +16,12 @@ from conftest import FIXTURES, REPO, start_server, stop_server
 from graphql_client import errors_of, execute
 
 FIXTURE_DATA = (
-    "--data", str(REPO / "graph_data" / "vocab"),
-    "--data", str(REPO / "graph_data" / "sources.ttl"),
-    "--data", str(FIXTURES / "graphql"),
+    "--data",
+    str(REPO / "graph_data" / "vocab"),
+    "--data",
+    str(REPO / "graph_data" / "sources.ttl"),
+    "--data",
+    str(FIXTURES / "graphql"),
 )
 
 
@@ -44,11 +47,14 @@ def test_hipaa_alternatives_are_exactly_the_held_ones_both_ways(fixture_server):
     assert alternatives[0]["rationale"] == "Choose MedFlow for regulated health pipelines."
     assert alternatives[1]["rationale"] == "Choose Orchestra for general-purpose orchestration."
     assert alternatives[1]["sources"] == [
-        {"iri": "https://w3id.org/stackatlas/id/source/fixture-carepipe",
-         "title": "CarePipe — invented test page"}
+        {
+            "iri": "https://w3id.org/stackatlas/id/source/fixture-carepipe",
+            "title": "CarePipe — invented test page",
+        }
     ]
     assert {(c["offering"], c["status"]) for c in alternatives[0]["vendor"]["certifications"]} == {
-        ("MedFlow (OSS)", "NOT_HELD"), ("MedFlow Cloud", "HELD"),
+        ("MedFlow (OSS)", "NOT_HELD"),
+        ("MedFlow Cloud", "HELD"),
     }
 
 
@@ -64,11 +70,20 @@ def test_all_alternatives_show_every_compliance_case(fixture_server):
         for a in data["alternatives"]
     }
     assert hipaa == {
-        "medflow": ["HELD", "NOT_HELD"], "plainflow": ["NOT_ADVERTISED"], "quietflow": [],
-        "strictflow": ["NOT_HELD"], "budgetpipe": ["NOT_ADVERTISED"], "carepipe": ["HELD"],
+        "medflow": ["HELD", "NOT_HELD"],
+        "plainflow": ["NOT_ADVERTISED"],
+        "quietflow": [],
+        "strictflow": ["NOT_HELD"],
+        "budgetpipe": ["NOT_ADVERTISED"],
+        "carepipe": ["HELD"],
     }
     assert [a["vendor"]["id"] for a in data["alternatives"]] == [
-        "medflow", "plainflow", "quietflow", "strictflow", "budgetpipe", "carepipe",
+        "medflow",
+        "plainflow",
+        "quietflow",
+        "strictflow",
+        "budgetpipe",
+        "carepipe",
     ]
     soc2 = execute(
         fixture_server.url, '{ alternatives(to: "orchestra", certification: "SOC2_TYPE2") { vendor { id } } }'
@@ -106,10 +121,18 @@ def test_integration_path_through_a_target_stated_by_both(fixture_server):
         "length": 2,
         "vendors": [{"id": "orchestra"}, {"id": "catalogx"}, {"id": "lineagey"}],
         "steps": [
-            {"subject": {"id": "orchestra"}, "target": {"id": "catalogx"}, "direction": "DOWNSTREAM",
-             "mechanisms": ["lineage events"]},
-            {"subject": {"id": "lineagey"}, "target": {"id": "catalogx"}, "direction": "DOWNSTREAM",
-             "mechanisms": ["lineage API"]},
+            {
+                "subject": {"id": "orchestra"},
+                "target": {"id": "catalogx"},
+                "direction": "DOWNSTREAM",
+                "mechanisms": ["lineage events"],
+            },
+            {
+                "subject": {"id": "lineagey"},
+                "target": {"id": "catalogx"},
+                "direction": "DOWNSTREAM",
+                "mechanisms": ["lineage API"],
+            },
         ],
     }
     [message] = errors_of(fixture_server.url, '{ alternatives(to: "orchestr") { rationale } }')
@@ -127,8 +150,14 @@ def _invalid_catalog(tmp_path: Path) -> Path:
 
 def test_start_up_refuses_invalid_data(tmp_path):
     data = _invalid_catalog(tmp_path)
-    args = ("--data", str(REPO / "graph_data" / "vocab"), "--data", str(REPO / "graph_data" / "sources.ttl"),
-            "--data", str(data))
+    args = (
+        "--data",
+        str(REPO / "graph_data" / "vocab"),
+        "--data",
+        str(REPO / "graph_data" / "sources.ttl"),
+        "--data",
+        str(data),
+    )
     with pytest.raises(RuntimeError) as refused:
         start_server(*args)
     output = str(refused.value)
@@ -140,13 +169,19 @@ def test_start_up_refuses_invalid_data(tmp_path):
 def test_allow_invalid_starts_and_masks_internal_errors(tmp_path):
     data = _invalid_catalog(tmp_path)
     server = start_server(
-        "--data", str(REPO / "graph_data" / "vocab"), "--data", str(REPO / "graph_data" / "sources.ttl"),
-        "--data", str(data), env={"STACKATLAS_ALLOW_INVALID": "1"},
+        "--data",
+        str(REPO / "graph_data" / "vocab"),
+        "--data",
+        str(REPO / "graph_data" / "sources.ttl"),
+        "--data",
+        str(data),
+        env={"STACKATLAS_ALLOW_INVALID": "1"},
     )
     try:
         response = httpx.post(
             f"{server.url}/graphql",
-            json={"query": '{ vendor(id: "lineagey") { name integrations { direction } } }'}, timeout=30,
+            json={"query": '{ vendor(id: "lineagey") { name integrations { direction } } }'},
+            timeout=30,
         )
         body = response.json()
         # The missing direction cannot be answered; the client gets a fixed message, no internals.

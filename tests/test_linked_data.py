@@ -115,8 +115,13 @@ def test_ontology_terms_have_an_html_definition(live_server):
 
 @pytest.mark.parametrize(
     ("fmt", "rdflib_format", "dataset"),
-    [("turtle", "turtle", False), ("ntriples", "nt", False), ("jsonld", "json-ld", False),
-     ("trig", "trig", True), ("nquads", "nquads", True)],
+    [
+        ("turtle", "turtle", False),
+        ("ntriples", "nt", False),
+        ("jsonld", "json-ld", False),
+        ("trig", "trig", True),
+        ("nquads", "nquads", True),
+    ],
 )
 def test_whole_graph_downloads_parse(live_server, fmt, rdflib_format, dataset):
     response = get(live_server, "/export/graph", format=fmt)

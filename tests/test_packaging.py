@@ -27,7 +27,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     done = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(REPO)],
-        capture_output=True, text=True, timeout=240, check=False,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     wheels = list(out.glob("stackatlas-*.whl"))
@@ -39,9 +42,21 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("site")
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target),
-         str(wheel)],
-        capture_output=True, text=True, timeout=240, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return target
@@ -50,15 +65,17 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_installed(installed: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run Python with the installed copy first on the path, from a directory outside the repo."""
     env = {**os.environ, "PYTHONPATH": str(installed)}
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=240, check=False)
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=240, check=False
+    )
 
 
 def test_wheel_carries_ontology_shapes_and_data(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for directory in DATA_DIRS:
-        shipped = {f"stackatlas/_data/{p.relative_to(REPO).as_posix()}"
-                   for p in (REPO / directory).rglob("*.ttl")}
+        shipped = {
+            f"stackatlas/_data/{p.relative_to(REPO).as_posix()}" for p in (REPO / directory).rglob("*.ttl")
+        }
         assert shipped, f"{directory}/ holds no Turtle files"
         assert shipped <= names, sorted(shipped - names)
     assert "stackatlas/_data/graph_data/vendors/dagster.ttl" in names
@@ -67,11 +84,16 @@ def test_wheel_carries_ontology_shapes_and_data(wheel: Path):
 
 def test_installed_copy_finds_its_own_files(installed: Path, tmp_path: Path):
     assert not tmp_path.resolve().is_relative_to(REPO)
-    done = run_installed(installed, tmp_path, "-c", (
-        "import stackatlas, stackatlas.resources as r\n"
-        "print(stackatlas.__file__)\n"
-        "print(r.ontology_dir()); print(r.shapes_dir()); print(r.data_dir())\n"
-    ))
+    done = run_installed(
+        installed,
+        tmp_path,
+        "-c",
+        (
+            "import stackatlas, stackatlas.resources as r\n"
+            "print(stackatlas.__file__)\n"
+            "print(r.ontology_dir()); print(r.shapes_dir()); print(r.data_dir())\n"
+        ),
+    )
     assert done.returncode == 0, done.stderr
     module, *dirs = done.stdout.split()
     assert Path(module).resolve().is_relative_to(installed.resolve())

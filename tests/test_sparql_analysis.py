@@ -76,9 +76,17 @@ def test_allowlist_is_checked_on_resolved_iris():
 
 @pytest.mark.parametrize(
     "query",
-    ["INSERT DATA { <a:b> <a:c> <a:d> }", "load <http://x/>", "PREFIX a: <http://x/> CLEAR ALL",
-     "DROP GRAPH <http://g/>", "CREATE GRAPH <http://g/>", "ADD DEFAULT TO <http://g/>",
-     "MOVE DEFAULT TO <http://g/>", "COPY DEFAULT TO <http://g/>", "DELETE WHERE { ?s ?p ?o }"],
+    [
+        "INSERT DATA { <a:b> <a:c> <a:d> }",
+        "load <http://x/>",
+        "PREFIX a: <http://x/> CLEAR ALL",
+        "DROP GRAPH <http://g/>",
+        "CREATE GRAPH <http://g/>",
+        "ADD DEFAULT TO <http://g/>",
+        "MOVE DEFAULT TO <http://g/>",
+        "COPY DEFAULT TO <http://g/>",
+        "DELETE WHERE { ?s ?p ?o }",
+    ],
 )
 def test_updates_are_refused(query):
     with pytest.raises(RefusedQuery, match="read-only"):

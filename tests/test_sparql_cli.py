@@ -43,8 +43,9 @@ def test_select_formats(expected_vendors, fmt):
     assert rows == expected_vendors
 
 
-@pytest.mark.parametrize("fmt,rdflib_format", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"),
-                                               ("rdfxml", "xml")])
+@pytest.mark.parametrize(
+    "fmt,rdflib_format", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml")]
+)
 def test_construct_from_a_file(tmp_path: Path, fmt, rdflib_format):
     query = "CONSTRUCT { vendor:dagster ?p ?o } WHERE { vendor:dagster ?p ?o }"
     path = tmp_path / "q.rq"
@@ -61,7 +62,7 @@ def test_default_format_and_data_option(tmp_path: Path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "one.ttl").write_text('<urn:a> <urn:b> "only this" .\n', encoding="utf-8")
-    done = _query('SELECT ?o WHERE { <urn:a> <urn:b> ?o }', "--data", str(data))
+    done = _query("SELECT ?o WHERE { <urn:a> <urn:b> ?o }", "--data", str(data))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"]["bindings"][0]["o"]["value"] == "only this"
 

@@ -73,8 +73,10 @@ def test_graph_store_errors(live_server):
     assert "text/turtle" in unacceptable.text  # says what it can give instead
 
 
-@pytest.mark.parametrize("fmt,media_type,rdflib_format", [("trig", "application/trig", "trig"),
-                                                          ("nq", "application/n-quads", "nquads")])
+@pytest.mark.parametrize(
+    "fmt,media_type,rdflib_format",
+    [("trig", "application/trig", "trig"), ("nq", "application/n-quads", "nquads")],
+)
 def test_dataset_dump(live_server, store, fmt, media_type, rdflib_format):
     by_param = httpx.get(f"{live_server.url}/dataset", params={"format": fmt})
     by_accept = httpx.get(f"{live_server.url}/dataset", headers={"Accept": media_type})
@@ -137,8 +139,13 @@ def test_yasgui_for_browsers_is_self_contained(live_server):
     browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     page = httpx.get(f"{live_server.url}/sparql", headers={"Accept": browser_accept})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    for name in ("Alternatives to Dagster with a HIPAA BAA", "L3 catalogs Dagster feeds",
-                 "High-severity risks", "Who integrates with DataHub", "How Dagster and Marquez"):
+    for name in (
+        "Alternatives to Dagster with a HIPAA BAA",
+        "L3 catalogs Dagster feeds",
+        "High-severity risks",
+        "Who integrates with DataHub",
+        "How Dagster and Marquez",
+    ):
         assert name in page.text
     sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert sources and all(s.startswith("/") for s in sources), sources  # nothing from a CDN

@@ -23,12 +23,18 @@ from stackatlas.loader import catalog_sources
 from stackatlas.store import Store, open_store
 from stackatlas.vocab import GRAPH, SKOS, sparql_prologue, vendor_iri
 
-VENDORS = sparql_prologue() + """
+VENDORS = (
+    sparql_prologue()
+    + """
 SELECT ?vendor ?name WHERE { ?vendor a sa:Vendor ; skos:prefLabel ?name }
 """
-DAGSTER_GRAPH = sparql_prologue() + """
+)
+DAGSTER_GRAPH = (
+    sparql_prologue()
+    + """
 CONSTRUCT { vendor:dagster ?p ?o } WHERE { vendor:dagster ?p ?o }
 """
+)
 DAGSTER_DESCRIBE = sparql_prologue() + "DESCRIBE vendor:dagster"
 
 
@@ -137,7 +143,8 @@ def test_post_form_and_direct_post_and_get_agree(endpoint):
     via_get = httpx.get(endpoint, params={"query": VENDORS}, headers=headers)
     via_form = httpx.post(endpoint, data={"query": VENDORS}, headers=headers)
     via_body = httpx.post(
-        endpoint, content=VENDORS.encode(),
+        endpoint,
+        content=VENDORS.encode(),
         headers={**headers, "Content-Type": "application/sparql-query; charset=utf-8"},
     )
     bodies = [json.loads(r.content) for r in (via_get, via_form, via_body)]
@@ -166,8 +173,10 @@ def test_default_graph_uri_and_named_graph_uri_select_the_dataset(endpoint, stor
 
     named = httpx.post(
         endpoint,
-        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-              "named-graph-uri": [dagster_graph, airflow_graph]},
+        data={
+            "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "named-graph-uri": [dagster_graph, airflow_graph],
+        },
     )
     graphs = {b["g"]["value"] for b in named.json()["results"]["bindings"]}
     assert graphs == {dagster_graph, airflow_graph}
@@ -237,8 +246,11 @@ def test_updates_are_refused_with_403(endpoint, store, request_kwargs):
 def test_cors_for_browser_tools(endpoint):
     preflight = httpx.options(
         endpoint,
-        headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": "http://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"

@@ -98,8 +98,18 @@ def _settle(listener: Listener) -> None:
         "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
     ],
     ids=[
-        "plain", "silent", "lowercase", "no-spaces", "prefixed-name", "relative-iri",
-        "escaped-quote-in-string", "variable", "after-comment", "unicode-escape-keyword", "ask", "construct",
+        "plain",
+        "silent",
+        "lowercase",
+        "no-spaces",
+        "prefixed-name",
+        "relative-iri",
+        "escaped-quote-in-string",
+        "variable",
+        "after-comment",
+        "unicode-escape-keyword",
+        "ask",
+        "construct",
     ],
 )
 def test_service_is_refused_and_nothing_connects(live_server, listener, template):
@@ -171,8 +181,11 @@ def test_load_is_refused_and_fetches_nothing(live_server, listener, secret_file,
         {"method": "GET", "params": {"query": f"LOAD <{source}>"}},
         {"method": "GET", "params": {"update": f"LOAD <{source}> INTO GRAPH <urn:x>"}},
         {"method": "POST", "data": {"update": f"LOAD SILENT <{source}>"}},
-        {"method": "POST", "content": f"LOAD <{source}>".encode(),
-         "headers": {"Content-Type": "application/sparql-update"}},
+        {
+            "method": "POST",
+            "content": f"LOAD <{source}>".encode(),
+            "headers": {"Content-Type": "application/sparql-update"},
+        },
     ):
         response = httpx.request(url=f"{live_server.url}/sparql", **request)  # type: ignore[arg-type]
         assert response.status_code == 403, response.text

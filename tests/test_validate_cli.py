@@ -286,8 +286,7 @@ def test_help_lists_formats_and_exit_codes():
 def test_backslashes_in_data_reach_the_message_unharmed(tmp_path):
     """pyshacl fills message templates with re.sub; a backslash must not crash validation."""
     (tmp_path / "odd.ttl").write_text(
-        SA_PREFIX
-        + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        SA_PREFIX + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
         "<> a sa:SourceGraph ; prov:wasDerivedFrom <https://w3id.org/stackatlas/id/source/dagster> .\n"
         '<https://w3id.org/stackatlas/id/vendor/odd> a sa:Vendor ; skos:prefLabel "C:\\\\tools\\\\slash" .\n'

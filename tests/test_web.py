@@ -30,7 +30,8 @@ class Visit:
 
     def __init__(self, browser: Browser, base: str, javascript: bool = True) -> None:
         self.context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, java_script_enabled=javascript,
+            viewport={"width": 1280, "height": 900},
+            java_script_enabled=javascript,
         )
         self.page: Page = self.context.new_page()
         self.base = base
@@ -138,11 +139,13 @@ def test_map_draws_layers_vendors_and_integrations(visit):
     assert "Dagster (L7)" in vendor_names and "DataHub (L3)" in vendor_names
     assert svg.locator("a.edge-integration").count() == 14
     assert svg.locator("a.edge-alternative").count() == 4
+
     # Dagster's band is above DataHub's, which is above PostgreSQL's.
     def top(name: str) -> float:
         box = svg.locator("a.vendor", has=page.locator(f"title:text-is('{name}')")).bounding_box()
         assert box is not None
         return box["y"]
+
     assert top("Dagster (L7)") < top("DataHub (L3)") < top("PostgreSQL (L1)")
     rows = page.locator("table.edges tbody tr")
     assert rows.count() == 18

@@ -90,8 +90,14 @@ def serve(
     """
     from .server import run
 
-    overrides = {"host": host, "port": port, "data": data, "workers": workers, "allow_invalid": allow_invalid,
-                 "log_level": log_level and log_level.value}
+    overrides = {
+        "host": host,
+        "port": port,
+        "data": data,
+        "workers": workers,
+        "allow_invalid": allow_invalid,
+        "log_level": log_level and log_level.value,
+    }
     run({k: v for k, v in overrides.items() if v is not None})
 
 

@@ -28,8 +28,13 @@ router = APIRouter(tags=["linked data"])
 
 OFFERED = ["text/html", "application/xhtml+xml", "text/turtle", "application/ld+json", "application/n-triples"]
 ALIASES = {
-    "html": "text/html", "ttl": "text/turtle", "turtle": "text/turtle", "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json", "json": "application/ld+json", "nt": "application/n-triples",
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "json": "application/ld+json",
+    "nt": "application/n-triples",
     "ntriples": "application/n-triples",
 }
 _RDF = {f.media_type: f for f in GRAPH_FORMATS.values() if not f.dataset}
@@ -56,8 +61,10 @@ async def resource(path: str, request: Request) -> Response:
     """The resource ``https://w3id.org/stackatlas/id/{path}`` as HTML, Turtle, JSON-LD or N-Triples."""
     try:
         media_type = negotiate(
-            request.headers.get("accept"), OFFERED,
-            format_param=request.query_params.get("format"), aliases=ALIASES,
+            request.headers.get("accept"),
+            OFFERED,
+            format_param=request.query_params.get("format"),
+            aliases=ALIASES,
         )
     except NotAcceptable as exc:
         return PlainTextResponse(f"not acceptable: {exc}\n", status_code=406, headers={"Vary": "Accept"})
@@ -77,8 +84,14 @@ async def resource(path: str, request: Request) -> Response:
         refs = await store.run(catalog.referrers, store, iri)
         sources = await store.run(catalog.sources_of, store, iri)
         return render(
-            request, "resource.html", headers=headers,
-            iri=iri, label=label, statements=rows, referrers=refs, sources=sources,
+            request,
+            "resource.html",
+            headers=headers,
+            iri=iri,
+            label=label,
+            statements=rows,
+            referrers=refs,
+            sources=sources,
         )
     fmt = _RDF[media_type]
     ntriples = await store.run(resource_triples, store, iri, is_vendor)
@@ -93,8 +106,13 @@ async def _not_found(
     if media_type in ("text/html", "application/xhtml+xml"):
         words = " ".join(re.split(r"[/_.-]+", path.rsplit("/", 1)[-1])).strip()
         return render(
-            request, "not_found.html", status_code=404, headers=headers,
-            iri=f"{ID}{path}", closest=closest, query=words,
+            request,
+            "not_found.html",
+            status_code=404,
+            headers=headers,
+            iri=f"{ID}{path}",
+            closest=closest,
+            query=words,
         )
     lines = [f"not found: no resource {ID}{path}"]
     lines += [f"did you mean {iri}" for iri in closest]

@@ -20,9 +20,7 @@ class NotAcceptable(Exception):
     def __init__(self, requested: str, offered: Sequence[str]) -> None:
         self.requested = requested
         self.offered = list(offered)
-        super().__init__(
-            f"cannot produce {requested!r}; available: {', '.join(self.offered)}"
-        )
+        super().__init__(f"cannot produce {requested!r}; available: {', '.join(self.offered)}")
 
 
 def negotiate(

@@ -24,11 +24,14 @@ def render(report: Report, fmt: str) -> str:
     if fmt == "text":
         return _text(report)
     if fmt == "json":
-        return json.dumps(
-            {"summary": report.summary(), "findings": [asdict(f) for f in report.findings]},
-            indent=2,
-            ensure_ascii=False,
-        ) + "\n"
+        return (
+            json.dumps(
+                {"summary": report.summary(), "findings": [asdict(f) for f in report.findings]},
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     if fmt == "turtle":
         for prefix, namespace in PREFIXES.items():
             report.results_graph.bind(prefix, namespace, override=False)

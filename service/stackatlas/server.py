@@ -31,8 +31,12 @@ def run(overrides: dict[str, Any]) -> None:
         build_store(settings)
         os.environ.update(_as_environment(overrides))
         uvicorn.run(
-            "stackatlas.server:worker_app", factory=True, workers=settings.workers,
-            host=settings.host, port=settings.port, **_logging(settings),
+            "stackatlas.server:worker_app",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            **_logging(settings),
         )
         return
     store = build_store(settings)
@@ -47,8 +51,11 @@ def _logging(settings: Settings) -> dict[str, Any]:
     info lines (a SPARQL worker zygote restarted) not at all.
     """
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["loggers"]["stackatlas"] = {"handlers": ["default"], "level": settings.log_level.upper(),
-                                       "propagate": False}
+    config["loggers"]["stackatlas"] = {
+        "handlers": ["default"],
+        "level": settings.log_level.upper(),
+        "propagate": False,
+    }
     return {"log_config": config, "log_level": settings.log_level}
 
 

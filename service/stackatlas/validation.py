@@ -177,8 +177,10 @@ def _literal_bindings(bound_vars: object) -> object:
     if isinstance(bound_vars, dict):
         return {k: _LiteralText(v) for k, v in bound_vars.items()}
     if isinstance(bound_vars, tuple | list):
-        return type(bound_vars)(_literal_bindings(v) if isinstance(v, dict) else
-                                (None if v is None else _LiteralText(v)) for v in bound_vars)
+        return type(bound_vars)(
+            _literal_bindings(v) if isinstance(v, dict) else (None if v is None else _LiteralText(v))
+            for v in bound_vars
+        )
     return bound_vars
 
 
@@ -400,7 +402,7 @@ def _vendors_of(store: Store, nodes: set[str]) -> dict[str, str]:
     vendors: dict[str, str] = {}
     for node in nodes:
         if node.startswith(_VENDOR_PREFIX):
-            slug = node[len(_VENDOR_PREFIX):].split("/", 1)[0]
+            slug = node[len(_VENDOR_PREFIX) :].split("/", 1)[0]
             if slug:
                 vendors[node] = slug
     orphans = nodes - vendors.keys()
@@ -415,7 +417,7 @@ def _vendors_of(store: Store, nodes: set[str]) -> dict[str, str]:
         for row in rows:
             vendor = str(row["vendor"])
             if vendor.startswith(_VENDOR_PREFIX):
-                vendors.setdefault(str(row["node"]), vendor[len(_VENDOR_PREFIX):].split("/", 1)[0])
+                vendors.setdefault(str(row["node"]), vendor[len(_VENDOR_PREFIX) :].split("/", 1)[0])
     return vendors
 
 
@@ -434,9 +436,9 @@ def compact(iri: str) -> str:
         if iri.startswith(namespace) and len(namespace) > len(best[1]):
             best = (prefix, namespace)
     if best[0]:
-        return f"{best[0]}:{iri[len(best[1]):]}"
+        return f"{best[0]}:{iri[len(best[1]) :]}"
     if iri.startswith(str(SHAPES)):
-        return f"shapes:{iri[len(SHAPES):]}"
+        return f"shapes:{iri[len(SHAPES) :]}"
     return iri
 
 

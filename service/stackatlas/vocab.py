@@ -73,7 +73,7 @@ def slug_of(iri: str, kind: str = "vendor") -> str | None:
     prefix = f"{ID}{kind}/"
     if not iri.startswith(prefix):
         return None
-    rest = iri[len(prefix):]
+    rest = iri[len(prefix) :]
     return rest if rest and "/" not in rest else None
 
 

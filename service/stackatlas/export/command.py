@@ -23,8 +23,14 @@ def _emit(data: bytes, output: Path | None) -> None:
 
 
 def export_map(
-    format: str, vendors: Sequence[str], depth: int, layers: Sequence[str], direction: str,
-    kinds: Sequence[str], output: Path | None, data: Sequence[Path] | None,
+    format: str,
+    vendors: Sequence[str],
+    depth: int,
+    layers: Sequence[str],
+    direction: str,
+    kinds: Sequence[str],
+    output: Path | None,
+    data: Sequence[Path] | None,
 ) -> None:
     fmt = MAP_FORMATS.get(format.lower())
     if fmt is None:

@@ -8,8 +8,18 @@ import io
 from .selection import IntegrationMap
 
 COLUMNS = [
-    "id", "source", "source_label", "source_layer", "target", "target_label", "target_layer",
-    "kind", "direction", "label", "layer", "provenance",
+    "id",
+    "source",
+    "source_label",
+    "source_layer",
+    "target",
+    "target_label",
+    "target_layer",
+    "kind",
+    "direction",
+    "label",
+    "layer",
+    "provenance",
 ]
 
 
@@ -20,8 +30,20 @@ def render(graph: IntegrationMap) -> str:
     writer.writerow(COLUMNS)
     for e in graph.edges:
         source, target = nodes[e.source], nodes[e.target]
-        writer.writerow([
-            e.id, e.source, source.label, source.layer or "", e.target, target.label, target.layer or "",
-            e.kind, e.direction or "", e.label, e.layer or "", " ".join(e.provenance),
-        ])
+        writer.writerow(
+            [
+                e.id,
+                e.source,
+                source.label,
+                source.layer or "",
+                e.target,
+                target.label,
+                target.layer or "",
+                e.kind,
+                e.direction or "",
+                e.label,
+                e.layer or "",
+                " ".join(e.provenance),
+            ]
+        )
     return buffer.getvalue()

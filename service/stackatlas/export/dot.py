@@ -30,7 +30,9 @@ def render(graph: IntegrationMap) -> str:
     dot = graphviz.Digraph(
         "stackatlas",
         graph_attr={
-            "newrank": "true", "rankdir": "TB", "fontname": "DejaVu Sans",
+            "newrank": "true",
+            "rankdir": "TB",
+            "fontname": "DejaVu Sans",
             "label": "stackatlas integration map",
         },
         node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": "white", "fontname": "DejaVu Sans"},
@@ -43,13 +45,18 @@ def render(graph: IntegrationMap) -> str:
     previous = None
     for code, title in bands:
         members = [
-            n for n in graph.nodes
+            n
+            for n in graph.nodes
             if (n.layer == code) or (code == "unplaced" and graph.layer_of(n.layer) is None)
         ]
         anchor = f"layer_{code}"
         with dot.subgraph(name=f"cluster_{code}") as cluster:
             cluster.attr(
-                label=_text(title), style="filled", fillcolor="#f3f6fa", color="#c8d3e0", layer_code=code,
+                label=_text(title),
+                style="filled",
+                fillcolor="#f3f6fa",
+                color="#c8d3e0",
+                layer_code=code,
             )
             with cluster.subgraph() as row:
                 row.attr(rank="same")
@@ -83,7 +90,8 @@ def render(graph: IntegrationMap) -> str:
         if rank[start] == rank[end]:
             attrs["constraint"] = "false"
         dot.edge(
-            ids[start], ids[end],
+            ids[start],
+            ids[end],
             label=_text(shorten(edge.label, 40)),
             tooltip=_text(edge.label),
             iri=_text(edge.id),

@@ -18,8 +18,11 @@ def to_networkx(graph: IntegrationMap) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph(name="stackatlas integration map")
     for node in graph.nodes:
         attrs: dict[str, object] = {
-            "label": node.label, "catalog_entry": node.catalog_entry, "seed": node.seed,
-            "relations": " ".join(node.relations), "provenance": " ".join(node.provenance),
+            "label": node.label,
+            "catalog_entry": node.catalog_entry,
+            "seed": node.seed,
+            "relations": " ".join(node.relations),
+            "provenance": " ".join(node.provenance),
         }
         if node.layer:
             attrs["layer"] = node.layer

@@ -39,15 +39,25 @@ def document(graph: IntegrationMap) -> dict[str, Any]:
         ],
         "nodes": [
             {
-                "id": n.id, "label": n.label, "layer": n.layer, "catalogEntry": n.catalog_entry,
-                "seed": n.seed, "relations": n.relations, "provenance": n.provenance,
+                "id": n.id,
+                "label": n.label,
+                "layer": n.layer,
+                "catalogEntry": n.catalog_entry,
+                "seed": n.seed,
+                "relations": n.relations,
+                "provenance": n.provenance,
             }
             for n in graph.nodes
         ],
         "edges": [
             {
-                "id": e.id, "source": e.source, "target": e.target, "kind": e.kind,
-                "direction": e.direction, "label": e.label, "layer": e.layer,
+                "id": e.id,
+                "source": e.source,
+                "target": e.target,
+                "kind": e.kind,
+                "direction": e.direction,
+                "label": e.label,
+                "layer": e.layer,
                 "provenance": list(e.provenance),
             }
             for e in graph.edges

@@ -199,7 +199,7 @@ def _pattern(kind: Kind, from_target: bool) -> str:
     steps = [f"GRAPH ?g {{ ?source {has} ?rel }}", f"?rel {names} ?target ."]
     if from_target:
         steps.reverse()
-    return f"{{\n    {' '.join(steps)}{_DETAILS[kind]}\n    BIND(\"{kind.value}\" AS ?kind)\n  }}"
+    return f'{{\n    {" ".join(steps)}{_DETAILS[kind]}\n    BIND("{kind.value}" AS ?kind)\n  }}'
 
 
 _NODES = """
@@ -228,14 +228,17 @@ def _values(variable: str, iris: Iterable[str]) -> str:
 
 def _edges(store: Store, kinds: Iterable[Kind], around: set[str] | None = None) -> list[Edge]:
     """Relations of the given kinds; only those touching ``around`` when it is given."""
+
     def branches(from_target: bool) -> str:
         return " UNION ".join(_pattern(k, from_target) for k in kinds)
 
     if around is None:
         where = branches(False)
     else:
-        where = (f"{{ {_values('source', around)} {branches(False)} }} UNION "
-                 f"{{ {_values('target', around)} {branches(True)} }}")
+        where = (
+            f"{{ {_values('source', around)} {branches(False)} }} UNION "
+            f"{{ {_values('target', around)} {branches(True)} }}"
+        )
     query = f"""
 SELECT ?rel ?kind ?source ?target ?direction ?mechanism ?layer ?page WHERE {{
   {where}
@@ -257,8 +260,13 @@ SELECT ?rel ?kind ?source ?target ?direction ?mechanism ?layer ?page WHERE {{
         label = "; ".join(sorted(mechanisms[rel])) or direction or kind
         edges.append(
             Edge(
-                id=rel, source=str(row["source"]), target=str(row["target"]), kind=kind,
-                direction=direction, label=label, layer=str(row["layer"]) if row["layer"] else None,
+                id=rel,
+                source=str(row["source"]),
+                target=str(row["target"]),
+                kind=kind,
+                direction=direction,
+                label=label,
+                layer=str(row["layer"]) if row["layer"] else None,
                 provenance=tuple(sorted(pages[rel])),
             )
         )
@@ -279,9 +287,11 @@ def _nodes(store: Store, only: set[str] | None = None) -> dict[str, Node]:
         node = nodes.get(iri)
         if node is None:
             node = nodes[iri] = Node(
-                id=iri, label=str(row["label"] or iri.rsplit("/", 1)[-1]),
+                id=iri,
+                label=str(row["label"] or iri.rsplit("/", 1)[-1]),
                 layer=str(row["layer"]) if row["layer"] else None,
-                catalog_entry=bool(row["entry"]), seed=False,
+                catalog_entry=bool(row["entry"]),
+                seed=False,
             )
         if row["page"] and str(row["page"]) not in node.provenance:
             node.provenance.append(str(row["page"]))
@@ -298,8 +308,10 @@ def layers(store: Store) -> list[Layer]:
     """The layers of the architecture, L7 first (the order maps draw them in)."""
     found = {
         str(row["code"]): Layer(
-            id=str(row["layer"]), code=str(row["code"]),
-            label=str(row["label"]) if row["label"] else None, rank=int(row["rank"] or 0),
+            id=str(row["layer"]),
+            code=str(row["code"]),
+            label=str(row["label"]) if row["label"] else None,
+            rank=int(row["rank"] or 0),
         )
         for row in store.select(sparql_prologue() + _LAYERS)
     }

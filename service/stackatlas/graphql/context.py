@@ -44,7 +44,8 @@ class Catalog:
         """An error naming the closest known ids, so a typo is one retry away."""
         close = difflib.get_close_matches(slug.lower(), await self.slugs(), n=3, cutoff=0.6)
         hint = (
-            f"; closest known ids: {', '.join(close)}" if close
+            f"; closest known ids: {', '.join(close)}"
+            if close
             else "; no known id is close (vendors(search: ...) finds ids by name)"
         )
         return UserError(f"unknown {what} id {slug!r}{hint}")

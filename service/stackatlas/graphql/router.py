@@ -42,6 +42,9 @@ def graphql_router(settings: Settings, path: str = "/graphql") -> GraphQLRouter[
         return Context(catalog)
 
     return TimedGraphQLRouter(
-        build_schema(settings), path=path, context_getter=context, graphql_ide="graphiql",
+        build_schema(settings),
+        path=path,
+        context_getter=context,
+        graphql_ide="graphiql",
         timeout=settings.graphql_timeout,
     )

@@ -107,7 +107,8 @@ class Query:
         concepts = await info.context.catalog.concepts()
         layer_iri, cert_iri = _codes(concepts, layer, certification)
         frameworks = {
-            var: iri for var, code in (("inpact", "INPACT"), ("goals", "GOALS"))
+            var: iri
+            for var, code in (("inpact", "INPACT"), ("goals", "GOALS"))
             if (iri := concepts.iri_of_notation(code, str(SA)))
         }
         loaders = info.context.loaders
@@ -123,11 +124,15 @@ class Query:
             inpact, goals = row.get("inpact"), row.get("goals")
             found.setdefault(
                 str(row["v"]),
-                (str(row["name"]), inpact if isinstance(inpact, int) else None,
-                 goals if isinstance(goals, int) else None),
+                (
+                    str(row["name"]),
+                    inpact if isinstance(inpact, int) else None,
+                    goals if isinstance(goals, int) else None,
+                ),
             )
         items = [
-            (iri, name, inpact, goals) for iri, (name, inpact, goals) in found.items()
+            (iri, name, inpact, goals)
+            for iri, (name, inpact, goals) in found.items()
             if (min_inpact is None or (inpact is not None and inpact >= min_inpact))
             and (min_goals is None or (goals is not None and goals >= min_goals))
         ]
@@ -136,7 +141,7 @@ class Query:
             by_name.sort(key=lambda item: -item[2] if item[2] is not None else float("inf"))
         elif order_by is VendorOrder.GOALS:
             by_name.sort(key=lambda item: -item[3] if item[3] is not None else float("inf"))
-        page = by_name[offset:offset + size]
+        page = by_name[offset : offset + size]
         edges = [
             VendorEdge(node=Vendor(iri=iri), cursor=encode_cursor(offset + i))
             for i, (iri, *_) in enumerate(page)

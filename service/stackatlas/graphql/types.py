@@ -193,7 +193,7 @@ def license_code(iri: str | None) -> str | None:
     if iri is None:
         return None
     prefix = str(SPDX_LICENSE)
-    return iri[len(prefix):] if iri.startswith(prefix) else iri
+    return iri[len(prefix) :] if iri.startswith(prefix) else iri
 
 
 @strawberry.type(description="One way the vendor's product is delivered (self-hosted OSS, managed cloud).")

@@ -133,9 +133,7 @@ def check(query: str, allowlist: Sequence[str]) -> QueryShape:
     """
     found = shape(query)
     if found.is_update:
-        raise RefusedQuery(
-            f"SPARQL Update ({found.form}) is not accepted: this endpoint is read-only"
-        )
+        raise RefusedQuery(f"SPARQL Update ({found.form}) is not accepted: this endpoint is read-only")
     if not _needs_parser(query, found):
         return found
     if found.service_clauses and not allowlist:

@@ -55,8 +55,9 @@ async def _execute(settings: Settings, query: str, fmt: str | None, timeout: flo
         )
 
 
-def run(query: str | None, file: Path | None, fmt: str | None, data: list[Path] | None,
-        timeout: float | None) -> None:
+def run(
+    query: str | None, file: Path | None, fmt: str | None, data: list[Path] | None, timeout: float | None
+) -> None:
     """Print the answer to stdout; every failure is a one-line :class:`~stackatlas.errors.StackatlasError`."""
     text = read_query(query, file)
     settings = Settings(**({"data": data} if data else {}))

@@ -32,8 +32,14 @@ _RDFLIB_FORMAT = {
     formats.N_TRIPLES: "nt",
 }
 _RESULT_FORMATS = [
-    FORMATS.SPARQL_Results_JSON, FORMATS.SPARQL_Results_XML, FORMATS.SPARQL_Results_CSV,
-    FORMATS.SPARQL_Results_TSV, FORMATS.Turtle, FORMATS["N-Triples"], FORMATS["JSON-LD"], FORMATS.RDF_XML,
+    FORMATS.SPARQL_Results_JSON,
+    FORMATS.SPARQL_Results_XML,
+    FORMATS.SPARQL_Results_CSV,
+    FORMATS.SPARQL_Results_TSV,
+    FORMATS.Turtle,
+    FORMATS["N-Triples"],
+    FORMATS["JSON-LD"],
+    FORMATS.RDF_XML,
 ]
 
 _templates = Environment(
@@ -84,8 +90,10 @@ def yasgui_page(request: Request, endpoint: str) -> str:
 
 async def service_description_response(request: Request, headers: dict[str, str]) -> Response:
     media_type = negotiate(
-        request.headers.get("accept"), formats.with_synonyms(_DESCRIPTION_TYPES),
-        format_param=request.query_params.get("format"), aliases=formats.GRAPH_ALIASES,
+        request.headers.get("accept"),
+        formats.with_synonyms(_DESCRIPTION_TYPES),
+        format_param=request.query_params.get("format"),
+        aliases=formats.GRAPH_ALIASES,
     )
     media_type = formats.canonical(media_type)
     endpoint = str(request.url_for("sparql"))
@@ -105,5 +113,6 @@ async def yasgui_file(name: str) -> Response:
     """The vendored YASGUI build (MIT, see LICENSE next to it)."""
     if name not in _YASGUI_FILES:
         return Response(f"no such file: {name}\n", status_code=404, media_type="text/plain")
-    return FileResponse(YASGUI_DIR / name, media_type=_YASGUI_FILES[name],
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(
+        YASGUI_DIR / name, media_type=_YASGUI_FILES[name], headers={"Cache-Control": "public, max-age=86400"}
+    )

@@ -22,8 +22,12 @@ from .protocol import CORS
 router = APIRouter(tags=["downloads"])
 
 _EXTENSIONS = {
-    formats.TURTLE: "ttl", formats.N_TRIPLES: "nt", formats.JSON_LD: "jsonld", formats.RDF_XML: "rdf",
-    formats.TRIG: "trig", formats.N_QUADS: "nq",
+    formats.TURTLE: "ttl",
+    formats.N_TRIPLES: "nt",
+    formats.JSON_LD: "jsonld",
+    formats.RDF_XML: "rdf",
+    formats.TRIG: "trig",
+    formats.N_QUADS: "nq",
 }
 
 
@@ -45,8 +49,10 @@ def _error(message: str, status: int) -> Response:
 def _choose(request: Request, offered: list[str]) -> str:
     return formats.canonical(
         negotiate(
-            request.headers.get("accept"), formats.with_synonyms(offered),
-            format_param=request.query_params.get("format"), aliases=formats.GRAPH_ALIASES,
+            request.headers.get("accept"),
+            formats.with_synonyms(offered),
+            format_param=request.query_params.get("format"),
+            aliases=formats.GRAPH_ALIASES,
         )
     )
 
@@ -54,7 +60,8 @@ def _choose(request: Request, offered: list[str]) -> str:
 def _download(body: bytes, media_type: str, name: str) -> Response:
     disposition = f'inline; filename="{name}.{_EXTENSIONS[media_type]}"'
     return Response(
-        body, media_type=media_type,
+        body,
+        media_type=media_type,
         headers={**CORS, "Vary": "Accept", "Content-Disposition": disposition},
     )
 

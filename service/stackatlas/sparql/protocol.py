@@ -77,8 +77,9 @@ def _format_and_accept(params: dict[str, list[str]], accept: str | None) -> tupl
     return name, accept
 
 
-def _acceptable(accept: str | None, offered: list[str], format_param: str | None,
-                aliases: dict[str, str]) -> str | None:
+def _acceptable(
+    accept: str | None, offered: list[str], format_param: str | None, aliases: dict[str, str]
+) -> str | None:
     try:
         return formats.canonical(
             negotiate(accept, formats.with_synonyms(offered), format_param=format_param, aliases=aliases)
@@ -169,7 +170,9 @@ async def sparql_post(request: Request) -> Response:
         else:
             return Response(
                 "POST a query as application/sparql-query or application/x-www-form-urlencoded\n",
-                status_code=415, media_type="text/plain", headers=CORS,
+                status_code=415,
+                media_type="text/plain",
+                headers=CORS,
             )
         return await _answer(request, params, query)
     except (QueryError, NotAcceptable) as exc:

@@ -19,8 +19,17 @@ _XSD = str(XSD)
 _INTEGER_TYPES = {
     f"{_XSD}{t}"
     for t in (
-        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-        "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
     )
 }
 _FLOAT_TYPES = {f"{_XSD}double", f"{_XSD}float"}
@@ -73,7 +82,9 @@ class OxigraphStore(Store):
                     staging.load(data, format=source.format, base_iri=source.graph)
                 else:
                     staging.load(
-                        data, format=source.format, base_iri=source.graph,
+                        data,
+                        format=source.format,
+                        base_iri=source.graph,
                         to_graph=ox.NamedNode(source.graph),
                     )
             except SyntaxError as exc:

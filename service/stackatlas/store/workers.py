@@ -151,8 +151,7 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> tuple[bytes, str]:
         result.serialize(sink, format=fmt)  # type: ignore[arg-type]
     except _TooLarge:
         raise ResultTooLarge(
-            f"the result is larger than the {request.max_bytes:,} byte limit; "
-            "add a LIMIT or narrow the query"
+            f"the result is larger than the {request.max_bytes:,} byte limit; add a LIMIT or narrow the query"
         ) from None
     return b"".join(sink.parts), media_type
 
@@ -260,7 +259,9 @@ class _Zygote:
             # the parent's __main__ (which breaks unguarded scripts).
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _ZYGOTE_COMMAND, str(theirs.fileno()), str(snapshot)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path},
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": path},
             )
         self.conn = Connection(ours.detach())
         self.lock = threading.Lock()
@@ -339,9 +340,7 @@ class QueryPool:
             answer = await asyncio.wait_for(future, max(deadline - loop.time(), 0.001))
         except TimeoutError:
             self._replace(worker)
-            raise QueryTimeout(
-                f"the query ran past its {timeout:g} s time limit and was stopped"
-            ) from None
+            raise QueryTimeout(f"the query ran past its {timeout:g} s time limit and was stopped") from None
         except QueryError:
             self._idle.put_nowait(worker)
             raise
@@ -371,8 +370,9 @@ class QueryPool:
                 fresh = await loop.run_in_executor(self._threads, zygote.fork)
             except (QueryFailed, OSError, EOFError):
                 if zygote.process.poll() is None:
-                    log.exception("could not fork a SPARQL worker; %d left, retrying in %g s",
-                                  len(self._all), delay)
+                    log.exception(
+                        "could not fork a SPARQL worker; %d left, retrying in %g s", len(self._all), delay
+                    )
                 elif await self._restart_zygote(zygote):
                     continue
                 await asyncio.sleep(delay)
@@ -394,8 +394,11 @@ class QueryPool:
             if self._zygote is not dead:
                 return True
             loop = asyncio.get_running_loop()
-            log.error("the SPARQL worker zygote exited with status %s; starting a new one (%d workers left)",
-                      dead.process.returncode, len(self._all))
+            log.error(
+                "the SPARQL worker zygote exited with status %s; starting a new one (%d workers left)",
+                dead.process.returncode,
+                len(self._all),
+            )
             await loop.run_in_executor(self._threads, dead.stop)
             try:
                 self._zygote = await loop.run_in_executor(self._threads, _Zygote, self.snapshot)

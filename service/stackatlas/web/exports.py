@@ -60,7 +60,8 @@ async def export_graph(request: Request) -> Response:
     store: Store = request.app.state.store
     body = await store.run(download, store, fmt)
     return Response(
-        body, media_type=fmt.media_type,
+        body,
+        media_type=fmt.media_type,
         headers={**CORS, "Content-Disposition": f'inline; filename="stackatlas.{fmt.extension}"'},
     )
 

@@ -39,16 +39,21 @@ SELECT ?term ?type ?label ?comment ?rel ?value WHERE {{
 
 
 _RELS = {
-    str(RDFS.subClassOf): "subclass of", str(RDFS.subPropertyOf): "subproperty of",
-    str(RDFS.domain): "domain", str(RDFS.range): "range", str(OWL.inverseOf): "inverse of",
-    str(SKOS.notation): "notation", str(SKOS.closeMatch): "close match", str(SKOS.inScheme): "in scheme",
+    str(RDFS.subClassOf): "subclass of",
+    str(RDFS.subPropertyOf): "subproperty of",
+    str(RDFS.domain): "domain",
+    str(RDFS.range): "range",
+    str(OWL.inverseOf): "inverse of",
+    str(SKOS.notation): "notation",
+    str(SKOS.closeMatch): "close match",
+    str(SKOS.inScheme): "in scheme",
 }
 
 
 def _curie(iri: str) -> str:
     for prefix, base in (("sa", str(SA)), ("owl", str(OWL))):
         if iri.startswith(base):
-            return f"{prefix}:{iri[len(base):]}"
+            return f"{prefix}:{iri[len(base) :]}"
     return iri
 
 
@@ -56,9 +61,17 @@ def terms(store: Store) -> list[tuple[str, list[dict[str, Any]]]]:
     found: dict[str, dict[str, Any]] = {}
     for row in store.select(sparql_prologue() + _TERMS):
         iri = str(row["term"])
-        term = found.setdefault(iri, {
-            "iri": iri, "name": iri[len(str(SA)):], "types": set(), "label": None, "comment": None, "rels": {},
-        })
+        term = found.setdefault(
+            iri,
+            {
+                "iri": iri,
+                "name": iri[len(str(SA)) :],
+                "types": set(),
+                "label": None,
+                "comment": None,
+                "rels": {},
+            },
+        )
         term["types"].add(_curie(str(row["type"])))
         term["label"] = term["label"] or row["label"]
         term["comment"] = term["comment"] or row["comment"]
@@ -80,10 +93,13 @@ def _curie_rel(iri: str) -> str:
 
 
 def about(store: Store) -> dict[str, Any]:
-    rows = store.select(sparql_prologue() + f"""
+    rows = store.select(
+        sparql_prologue()
+        + f"""
 SELECT ?label ?comment ?version WHERE {{
   <{ONTOLOGY_IRI}> rdfs:label ?label .
   OPTIONAL {{ <{ONTOLOGY_IRI}> rdfs:comment ?comment }}
   OPTIONAL {{ <{ONTOLOGY_IRI}> owl:versionInfo ?version }}
-}} LIMIT 1""")
+}} LIMIT 1"""
+    )
     return {"iri": str(ONTOLOGY_IRI), **(rows[0] if rows else {})}

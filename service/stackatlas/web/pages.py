@@ -64,7 +64,14 @@ async def map_page(request: Request) -> Response:
     svg = svgmap.render(graph, _links(graph))
     labels = {n.id: n.label for n in graph.nodes}
     return render(
-        request, "map.html", error=None, graph=graph, svg=svg, query=query, labels=labels, **form,
+        request,
+        "map.html",
+        error=None,
+        graph=graph,
+        svg=svg,
+        query=query,
+        labels=labels,
+        **form,
     )
 
 

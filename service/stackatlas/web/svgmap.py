@@ -28,8 +28,13 @@ COLOURS = {Kind.integration: "#1f5fa8", Kind.alternative: "#b5651d", Kind.mentio
 DASHES = {Kind.integration: None, Kind.alternative: "7 5", Kind.mention: "2 4"}
 # Where along a hub's column each kind of relation runs, so solid, dashed and
 # dotted trunks do not lie on top of each other.
-TRUNK_OFFSET = {("integration", "downstream"): -18, ("integration", "upstream"): -6,
-                ("integration", None): -12, ("alternative", None): 6, ("mention", None): 18}
+TRUNK_OFFSET = {
+    ("integration", "downstream"): -18,
+    ("integration", "upstream"): -6,
+    ("integration", None): -12,
+    ("alternative", None): 6,
+    ("mention", None): 18,
+}
 LANE_OFFSET = {Kind.integration: 0, Kind.alternative: -6, Kind.mention: 6}
 
 
@@ -44,7 +49,7 @@ def _wrap(label: str, width: int = 20, lines: int = 2) -> list[str]:
             current = f"{current} {word}".strip()
     out.append(current)
     if len(out) > lines:
-        out = [*out[: lines - 1], shorten(" ".join(out[lines - 1:]), width)]
+        out = [*out[: lines - 1], shorten(" ".join(out[lines - 1 :]), width)]
     return [shorten(line, width) for line in out]
 
 
@@ -103,7 +108,8 @@ def layout(graph: IntegrationMap) -> Layout:
     y = 0.0
     for code, title in bands:
         members = [
-            n for n in graph.nodes
+            n
+            for n in graph.nodes
             if (n.layer or "") == code or (code == "" and graph.layer_of(n.layer) is None)
         ]
         hubs = [n for n in members if n.id in hub_columns]
@@ -113,7 +119,7 @@ def layout(graph: IntegrationMap) -> Layout:
         for node in hubs:
             positions[node.id] = (_column_x(hub_columns[node.id]), y + BAND_PAD)
         for row in range(rows):
-            in_row = others[row * len(available):(row + 1) * len(available)]
+            in_row = others[row * len(available) : (row + 1) * len(available)]
             # The columns nearest the centre, used left to right in name order.
             for node, column in zip(in_row, sorted(available[: len(in_row)]), strict=True):
                 positions[node.id] = (_column_x(column), y + BAND_PAD + row * (BOX_H + GAP_Y))
@@ -127,25 +133,57 @@ def render(graph: IntegrationMap, link: dict[str, str]) -> str:
     """SVG markup of ``graph``; ``link`` maps IRIs to the URLs boxes and edges point at."""
     plan = layout(graph)
     height = f"{max(plan.height, 1):.0f}"
-    svg = ET.Element("svg", {
-        "xmlns": "http://www.w3.org/2000/svg", "viewBox": f"0 0 {WIDTH} {height}",
-        "width": str(WIDTH), "height": height, "role": "img", "class": "integration-map",
-        "font-family": "DejaVu Sans, Verdana, sans-serif",
-    })
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "viewBox": f"0 0 {WIDTH} {height}",
+            "width": str(WIDTH),
+            "height": height,
+            "role": "img",
+            "class": "integration-map",
+            "font-family": "DejaVu Sans, Verdana, sans-serif",
+        },
+    )
     _sub(svg, "title", "stackatlas integration map")
     defs = _sub(svg, "defs")
     for kind, colour in COLOURS.items():
-        marker = _sub(defs, "marker", id=f"arrow-{kind}", viewBox="0 0 10 10", refX="10", refY="5",
-                      markerWidth="7", markerHeight="7", orient="auto-start-reverse")
+        marker = _sub(
+            defs,
+            "marker",
+            id=f"arrow-{kind}",
+            viewBox="0 0 10 10",
+            refX="10",
+            refY="5",
+            markerWidth="7",
+            markerHeight="7",
+            orient="auto-start-reverse",
+        )
         _sub(marker, "path", d="M 0 0 L 10 5 L 0 10 z", fill=colour)
 
     for i, (title, top, band_height) in enumerate(plan.bands):
         band = _sub(svg, "g", class_="band")
-        _sub(band, "rect", x=0, y=f"{top:.0f}", width=WIDTH, height=f"{band_height:.0f}",
-             fill="#eef3f9" if i % 2 == 0 else "#f8fafc", stroke="#c8d3e0")
+        _sub(
+            band,
+            "rect",
+            x=0,
+            y=f"{top:.0f}",
+            width=WIDTH,
+            height=f"{band_height:.0f}",
+            fill="#eef3f9" if i % 2 == 0 else "#f8fafc",
+            stroke="#c8d3e0",
+        )
         for j, line in enumerate(_wrap(title, 18)):
-            _sub(band, "text", line, x=12, y=f"{top + 30 + j * 17:.0f}", font_size=14,
-                 font_weight="bold" if j == 0 else "normal", fill="#223")
+            _sub(
+                band,
+                "text",
+                line,
+                x=12,
+                y=f"{top + 30 + j * 17:.0f}",
+                font_size=14,
+                font_weight="bold" if j == 0 else "normal",
+                fill="#223",
+            )
 
     edges = _sub(svg, "g", class_="edges", fill="none")
     for edge in graph.edges:
@@ -159,15 +197,32 @@ def render(graph: IntegrationMap, link: dict[str, str]) -> str:
         x, y0 = plan.positions[node.id]
         anchor = _sub(nodes, "a", href=link.get(node.id, node.id), class_="vendor")
         _sub(anchor, "title", f"{node.label} ({node.layer or 'layer not stated'})")
-        _sub(anchor, "rect", x=f"{x:.0f}", y=f"{y0:.0f}", width=BOX_W, height=BOX_H, rx=6,
-             fill="#ffffff" if not node.catalog_entry else "#fff4d6",
-             stroke="#1b2b44" if node.seed else "#7a8aa3", stroke_width=3 if node.seed else 1)
+        _sub(
+            anchor,
+            "rect",
+            x=f"{x:.0f}",
+            y=f"{y0:.0f}",
+            width=BOX_W,
+            height=BOX_H,
+            rx=6,
+            fill="#ffffff" if not node.catalog_entry else "#fff4d6",
+            stroke="#1b2b44" if node.seed else "#7a8aa3",
+            stroke_width=3 if node.seed else 1,
+        )
         lines = _wrap(node.label)
         for k, line in enumerate(lines):
             dy = (k - (len(lines) - 1) / 2) * 15
-            _sub(anchor, "text", line, x=f"{x + BOX_W / 2:.0f}", y=f"{y0 + BOX_H / 2 + dy + 5:.0f}",
-                 text_anchor="middle", font_size=13, fill="#111",
-                 font_weight="bold" if node.catalog_entry else "normal")
+            _sub(
+                anchor,
+                "text",
+                line,
+                x=f"{x + BOX_W / 2:.0f}",
+                y=f"{y0 + BOX_H / 2 + dy + 5:.0f}",
+                text_anchor="middle",
+                font_size=13,
+                fill="#111",
+                font_weight="bold" if node.catalog_entry else "normal",
+            )
     return ET.tostring(svg, encoding="unicode")
 
 
@@ -185,8 +240,10 @@ def _route(edge: Edge, plan: Layout) -> tuple[str, bool]:
     trunk = plan.hubs.get(edge.source)
     if trunk is None:
         mid = (start_y + end_y) / 2
-        return (f"M {cx1:.0f} {start_y:.0f} C {cx1:.0f} {mid:.0f} {cx2:.0f} {mid:.0f} {cx2:.0f} {end_y:.0f}",
-                forward)
+        return (
+            f"M {cx1:.0f} {start_y:.0f} C {cx1:.0f} {mid:.0f} {cx2:.0f} {mid:.0f} {cx2:.0f} {end_y:.0f}",
+            forward,
+        )
     # Down the hub's free column, along the gap above (or below) the target's
     # row, then into the target: an orthogonal route with rounded corners.
     tx = trunk + TRUNK_OFFSET.get((edge.kind, edge.direction), 0)

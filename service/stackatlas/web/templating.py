@@ -17,9 +17,9 @@ def local_url(iri: object) -> str:
     """Where a browser reads about ``iri`` here: ``/id/…`` for instances, the ontology page for terms."""
     text = str(iri)
     if text.startswith(str(ID)):
-        return "/id/" + text[len(str(ID)):]
+        return "/id/" + text[len(str(ID)) :]
     if text.startswith(str(SA)):
-        return "/ontology.html#" + text[len(str(SA)):]
+        return "/ontology.html#" + text[len(str(SA)) :]
     return text
 
 
@@ -29,7 +29,7 @@ def curie(iri: object) -> str:
     best = max((p for p in PREFIXES.items() if text.startswith(p[1])), key=lambda p: len(p[1]), default=None)
     if best is None:
         return text
-    rest = text[len(best[1]):]
+    rest = text[len(best[1]) :]
     return f"{best[0]}:{rest}" if rest and "/" not in rest and "#" not in rest else text
 
 

@@ -25,6 +25,12 @@ run: venv
 system-deps:
 	@bash tests/setup_system_deps.sh
 
+# Lint, format, types: the same checks CI runs before the tests.
+lint: venv
+	$(BIN)/ruff check service tests bench
+	$(BIN)/ruff format --check service tests bench
+	$(BIN)/mypy
+
 test: venv system-deps
 	$(BIN)/ruff check service tests bench
 	$(BIN)/python -m pytest

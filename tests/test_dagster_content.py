@@ -1,7 +1,7 @@
 """The shipped graph holds the Dagster analysis page exactly.
 
 Expected values come from the issue's list and, wherever possible, from the
-source page itself (read from ``../shared/sources/dagster.txt``), so a typo, a
+source page itself (the repository's copy, ``graph_data/sources/dagster.txt``), so a typo, a
 dropped item or an invented text in ``graph_data/`` makes these tests fail.
 """
 
@@ -17,7 +17,7 @@ from stackatlas.store import Store, open_store
 from stackatlas.vocab import ID, ONTOLOGY_GRAPH, SA, SPDX_LICENSE, sparql_prologue, vendor_iri
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE = REPO.parent / "shared" / "sources" / "dagster.txt"
+SOURCE = REPO / "graph_data" / "sources" / "dagster.txt"
 DAGSTER = vendor_iri("dagster")
 
 

@@ -17,6 +17,7 @@ import anyio.to_thread
 import rdflib
 
 from ..loader import SourceFile
+from .terms import Bindings
 
 Value = str | int | float | bool | Decimal | None
 """A bound value: IRIs and plain literals as str, numbers and booleans as Python values."""
@@ -38,11 +39,17 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def select(self, query: str) -> list[Row]:
-        """Run an internal SELECT over the union of all graphs; rows of Python values."""
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
+        """Run an internal SELECT over the union of all graphs; rows of Python values.
+
+        ``bindings`` fixes variables to terms (see :mod:`stackatlas.store.terms`):
+        parameters never become query text.
+        """
 
     @abstractmethod
-    def construct(self, query: str, media_type: str = "application/n-triples") -> bytes:
+    def construct(
+        self, query: str, media_type: str = "application/n-triples", bindings: Bindings | None = None
+    ) -> bytes:
         """Run an internal CONSTRUCT or DESCRIBE over the union of all graphs, serialised.
 
         SELECT rows flatten terms to plain values; pages that hand triples on
@@ -50,7 +57,7 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def ask(self, query: str) -> bool:
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         """Run an internal ASK over the union of all graphs."""
 
     @abstractmethod

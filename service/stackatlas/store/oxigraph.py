@@ -14,6 +14,7 @@ from ..errors import QueryError
 from ..loader import SourceFile, read_bytes, syntax_error
 from ..vocab import PREFIXES
 from .base import Row, Store, Value
+from .terms import Bindings, substitutions
 
 _XSD = str(XSD)
 _INTEGER_TYPES = {
@@ -64,6 +65,12 @@ def _rdf_format(media_type: str) -> ox.RdfFormat:
     return fmt
 
 
+def _written(data: bytes | None) -> bytes:
+    """pyoxigraph returns the bytes when given no output file; the stubs cannot say so."""
+    assert data is not None
+    return data
+
+
 class OxigraphStore(Store):
     """pyoxigraph store; ``path=None`` keeps everything in memory."""
 
@@ -94,28 +101,34 @@ class OxigraphStore(Store):
         else:
             self.ox.extend(staging)
 
-    def _query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def _query(
+        self, query: str, bindings: Bindings | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         try:
-            return self.ox.query(query, use_default_graph_as_union=True)
+            return self.ox.query(query, use_default_graph_as_union=True, substitutions=substitutions(bindings))
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from exc
+        except RuntimeError as exc:  # pyoxigraph: a substituted variable that the query does not project
+            raise QueryError(f"cannot bind the parameters: {exc}") from exc
 
-    def select(self, query: str) -> list[Row]:
-        result = self._query(query)
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
+        result = self._query(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
         return [{n: to_value(sol[n]) for n in names} for sol in result]
 
-    def construct(self, query: str, media_type: str = "application/n-triples") -> bytes:
-        result = self._query(query)
+    def construct(
+        self, query: str, media_type: str = "application/n-triples", bindings: Bindings | None = None
+    ) -> bytes:
+        result = self._query(query, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
         fmt = _rdf_format(media_type)
-        return result.serialize(format=fmt)
+        return _written(result.serialize(format=fmt))
 
-    def ask(self, query: str) -> bool:
-        result = self._query(query)
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        result = self._query(query, bindings)
         if not isinstance(result, ox.QueryBoolean):
             raise QueryError("expected an ASK query")
         return bool(result)
@@ -127,11 +140,11 @@ class OxigraphStore(Store):
         fmt = _rdf_format(media_type)
         if graph is None:
             if not fmt.supports_datasets:
-                return self.ox.dump(format=fmt, from_graph=ox.DefaultGraph()) + b"".join(
-                    self.ox.dump(format=fmt, from_graph=ox.NamedNode(g)) for g in self.named_graphs()
+                return _written(self.ox.dump(format=fmt, from_graph=ox.DefaultGraph())) + b"".join(
+                    _written(self.ox.dump(format=fmt, from_graph=ox.NamedNode(g))) for g in self.named_graphs()
                 )
-            return self.ox.dump(format=fmt)
-        return self.ox.dump(format=fmt, from_graph=ox.NamedNode(graph))
+            return _written(self.ox.dump(format=fmt))
+        return _written(self.ox.dump(format=fmt, from_graph=ox.NamedNode(graph)))
 
     def dump_union(self, media_type: str) -> bytes:
         fmt = _rdf_format(media_type)
@@ -139,8 +152,8 @@ class OxigraphStore(Store):
         if fmt.supports_datasets:  # JSON-LD, TriG, N-Quads: the union as the default graph
             default = ox.DefaultGraph()
             quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
-            return ox.serialize(quads, format=fmt, prefixes=PREFIXES)
-        return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+            return _written(ox.serialize(quads, format=fmt, prefixes=PREFIXES))
+        return _written(ox.serialize(triples, format=fmt, prefixes=PREFIXES))
 
     def snapshot(self, path: Path) -> Path:
         self.ox.dump(str(path), format=ox.RdfFormat.N_QUADS)
@@ -158,7 +171,7 @@ class OxigraphStore(Store):
                 return True
 
         graph = ShaclView(self.ox)
-        graph.default_union = True
+        graph.default_union = True  # type: ignore[misc]  # settable on the Oxigraph view, read-only in the base
         return graph
 
     def __len__(self) -> int:

@@ -15,28 +15,17 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
+from . import formats
+from .dependencies import StoreDep
 from .export.formats import MAP_FORMATS
 from .export.graph import GRAPH_FORMATS, serialise_triples
-from .negotiation import NotAcceptable, negotiate
+from .negotiation import negotiate
 from .store import Store
 from .vocab import ID, sparql_prologue
 from .web import catalog
-from .web.exports import CORS
 from .web.templating import render
 
 router = APIRouter(tags=["linked data"])
-
-OFFERED = ["text/html", "application/xhtml+xml", "text/turtle", "application/ld+json", "application/n-triples"]
-ALIASES = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "json": "application/ld+json",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-}
 _RDF = {f.media_type: f for f in GRAPH_FORMATS.values() if not f.dataset}
 
 # Characters allowed in an id path: the IRI must be safe to put between <…> in SPARQL.
@@ -57,25 +46,21 @@ async def id_root() -> RedirectResponse:
 
 
 @router.get("/id/{path:path}")
-async def resource(path: str, request: Request) -> Response:
+async def resource(path: str, request: Request, store: StoreDep) -> Response:
     """The resource ``https://w3id.org/stackatlas/id/{path}`` as HTML, Turtle, JSON-LD or N-Triples."""
-    try:
-        media_type = negotiate(
-            request.headers.get("accept"),
-            OFFERED,
-            format_param=request.query_params.get("format"),
-            aliases=ALIASES,
-        )
-    except NotAcceptable as exc:
-        return PlainTextResponse(f"not acceptable: {exc}\n", status_code=406, headers={"Vary": "Accept"})
-    store: Store = request.app.state.store
+    media_type = negotiate(
+        request.headers.get("accept"),
+        formats.LINKED_DATA,
+        format_param=request.query_params.get("format"),
+        aliases=formats.LINKED_DATA_ALIASES,
+    )
     iri = f"{ID}{path}"
     known = bool(_PATH.match(path)) and await store.run(catalog.exists, store, iri)
     headers = {"Vary": "Accept"}
     if not known:
         return await _not_found(request, store, path, media_type, headers)
     is_vendor = await store.run(catalog.is_catalog_vendor, store, iri)
-    if media_type in ("text/html", "application/xhtml+xml"):
+    if media_type in (formats.HTML, formats.XHTML):
         if is_vendor:
             page = await store.run(catalog.vendor, store, iri)
             return render(request, "vendor.html", headers=headers, v=page, map_formats=MAP_FORMATS)
@@ -96,14 +81,14 @@ async def resource(path: str, request: Request) -> Response:
     fmt = _RDF[media_type]
     ntriples = await store.run(resource_triples, store, iri, is_vendor)
     body = await store.run(serialise_triples, ntriples, fmt)
-    return Response(body, media_type=media_type, headers={**headers, **CORS})
+    return Response(body, media_type=media_type, headers=headers)
 
 
 async def _not_found(
     request: Request, store: Store, path: str, media_type: str, headers: dict[str, str]
 ) -> Response:
     closest = await store.run(catalog.closest_ids, store, path) if _PATH.match(path) else []
-    if media_type in ("text/html", "application/xhtml+xml"):
+    if media_type in (formats.HTML, formats.XHTML):
         words = " ".join(re.split(r"[/_.-]+", path.rsplit("/", 1)[-1])).strip()
         return render(
             request,

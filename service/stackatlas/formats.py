@@ -1,6 +1,9 @@
-"""Media types the SPARQL routes offer, and the short ``format`` names for links.
+"""The one registry of media types every negotiating route reads: SPARQL, downloads, linked data.
 
-The first type of each list is the default for a client that sends no Accept.
+Lists name what a kind of answer can be given as (the first is the default
+for a client that sends no Accept); ``ALIASES``/``GRAPH_ALIASES`` are the
+short ``format`` names for links; ``SYNONYMS`` the older names clients send;
+``EXTENSIONS`` the file name a download gets.
 """
 
 from __future__ import annotations
@@ -46,6 +49,13 @@ ALIASES = {
 
 GRAPH_ALIASES = {**ALIASES, "json": JSON_LD, "xml": RDF_XML}
 """For CONSTRUCT/DESCRIBE and downloads, ``json`` and ``xml`` mean the RDF syntaxes."""
+
+XHTML = "application/xhtml+xml"
+LINKED_DATA = [HTML, XHTML, TURTLE, JSON_LD, N_TRIPLES]
+"""What ``/id/…`` answers with: a page for browsers, the resource's triples for RDF clients."""
+LINKED_DATA_ALIASES = {**GRAPH_ALIASES, "html": HTML}
+
+EXTENSIONS = {TURTLE: "ttl", N_TRIPLES: "nt", JSON_LD: "jsonld", RDF_XML: "rdf", TRIG: "trig", N_QUADS: "nq"}
 
 SYNONYMS = {
     "application/json": SPARQL_JSON,

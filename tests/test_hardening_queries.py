@@ -6,6 +6,7 @@ addresses (127.0.0.x) stand for different machines.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import time
 import httpx
 import psutil
 import pytest
+
 from conftest import free_port
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -40,10 +42,8 @@ def _alive(process: psutil.Process) -> bool:
 
 def _busy(processes: list[psutil.Process], threshold: float = 20.0) -> list[int]:
     for p in processes:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             p.cpu_percent(None)
-        except psutil.NoSuchProcess:
-            pass
     time.sleep(1.0)
     busy = []
     for p in processes:

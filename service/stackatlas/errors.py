@@ -7,6 +7,8 @@ statuses itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def excerpt(text: str, limit: int = 80) -> str:
     """At most ``limit`` characters of client input, on one line, for an error message.
@@ -51,7 +53,7 @@ class NotAcceptable(StackatlasError):
 
     status = 406
 
-    def __init__(self, requested: str, offered: list[str] | tuple[str, ...]) -> None:
+    def __init__(self, requested: str, offered: Sequence[str]) -> None:
         self.requested = requested
         self.offered = list(offered)
         super().__init__(f"cannot produce {excerpt(requested)!r}; available: {', '.join(self.offered)}")

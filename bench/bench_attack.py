@@ -1,7 +1,7 @@
 """Normal clients while attackers send the cheap requests of issue 10, on loopback, in one bounded run.
 
 One ``stackatlas serve`` on the shipped data, default settings. Twenty normal
-clients, each from its own loopback address (127.0.1.x), loop with 250 ms
+clients, each from its own loopback address (127.0.1.x), loop with one second
 between requests over a realistic mix: a vendor page, a linked-data Turtle document, a GraphQL vendor query and
 a SPARQL point lookup. A prober times ``/health`` every 50 ms. The run has two
 phases of ``--phase`` seconds each:
@@ -48,7 +48,7 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 NORMAL_CLIENTS = 20
-THINK = 0.25
+THINK = 1.0
 """Seconds a normal client waits between requests (a person clicking, a script pacing itself)."""
 VENDOR_QUERY = (
     '{ vendor(id: "dagster") { name layer { code } alternatives { vendor { name } } risks { description } } }'

@@ -6,6 +6,7 @@ checks both the answer and that ``/health`` kept answering quickly meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -208,3 +209,35 @@ def test_huge_inputs_are_not_echoed_in_errors(live_server):
     ):
         assert 400 <= response.status_code < 500
         assert len(response.text) < 600, response.text[:200]
+
+
+def test_a_huge_request_head_is_not_even_read(live_server):
+    """The server answers 431 and hangs up after ~100 KB of an 8 MB header instead of reading it all."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    sent = 0
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"GET /health HTTP/1.1\r\nHost: {host}\r\nAccept: ".encode())
+        try:
+            for _ in range(128):
+                sock.sendall(b"a" * 65_536)
+                sent += 65_536
+        except OSError:
+            pass  # the server closed the connection: it stopped reading
+        answer = b""
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(4096):
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:100]
+    assert sent < 8 * 1024 * 1024  # the client could not send it all
+
+
+def test_an_overlong_url_is_414(server_factory):
+    server = server_factory(env={"STACKATLAS_MAX_URL_BYTES": "4096"})
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        target = "/sparql?query=ASK%7B%7D%23" + "x" * 8_000
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 414") and b"max_url_bytes" in answer

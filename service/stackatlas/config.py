@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     """Total size of a request's header names and values; larger requests get 431."""
     max_headers: int = 100
     """Most header lines in one request; more get 431."""
+    max_url_bytes: int = 65_536
+    """Longest request target (path and query string); longer gets 414 (POST long SPARQL queries)."""
     max_body_bytes: int = 16_384
     """Largest request body of a route without a limit of its own (413 beyond)."""
 

@@ -3,7 +3,9 @@
 One pure ASGI middleware, so the checks cost the same for every route and
 run before FastAPI parses anything:
 
-* header count and total size (431), so no route ever sees a megabyte header;
+* header count and total size (431) and URL length (414), so no route ever
+  sees a megabyte header (:mod:`stackatlas.http_protocol` stops reading such a
+  head in the first place);
 * a request body limit per route (413 with the limit's name), enforced on the
   declared ``Content-Length`` and again on the bytes actually received;
 * ``HEAD`` answered wherever ``GET`` is (the GET answer without its body);
@@ -214,6 +216,13 @@ class RequestGuard:
         headers = scope["headers"]
         if len(headers) > self.settings.max_headers:
             return _plain(431, f"too many request headers: more than {self.settings.max_headers} (max_headers)")
+        target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        if target > self.settings.max_url_bytes:
+            return _plain(
+                414,
+                f"the URL is {target:,} bytes long, at most {self.settings.max_url_bytes:,} (max_url_bytes); "
+                "POST long SPARQL queries",
+            )
         size = sum(len(name) + len(value) for name, value in headers)
         if size > self.settings.max_header_bytes:
             return _plain(

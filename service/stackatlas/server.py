@@ -24,6 +24,7 @@ from fastapi import FastAPI
 
 from .app import build_store, create_app
 from .config import Settings
+from .http_protocol import BoundedHttpToolsProtocol, head_limit
 from .store import Store
 
 ENV_PREFIX = Settings.model_config["env_prefix"]
@@ -47,6 +48,7 @@ def run(overrides: dict[str, Any]) -> None:
         )
         return
     store = build_store(settings)
+    BoundedHttpToolsProtocol.limit = head_limit(settings)
     config = uvicorn.Config(
         create_app(settings, store=store), host=settings.host, port=settings.port, **_uvicorn_options(settings)
     )
@@ -79,9 +81,10 @@ class _Server(uvicorn.Server):
 
 
 def _uvicorn_options(settings: Settings) -> dict[str, Any]:
-    """Logging, the shutdown grace, and no trust in X-Forwarded-For (see ``trusted_proxies``)."""
+    """Logging, the shutdown grace, a bounded request head, no trust in X-Forwarded-For (trusted_proxies)."""
     return {
         **_logging(settings),
+        "http": "stackatlas.http_protocol:BoundedHttpToolsProtocol",
         "timeout_graceful_shutdown": settings.shutdown_grace,
         "proxy_headers": False,
     }

@@ -139,14 +139,14 @@ def raw_post(url: str, headers: dict[str, str], body: bytes, repeat: int) -> Non
 
 
 def raw_get(url: str, path: str, header: bytes) -> None:
+    """A GET with a huge header over a raw socket; the server may hang up before it is all sent."""
     host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
+    with socket.create_connection((host, int(port)), timeout=10) as sock, contextlib.suppress(OSError):
         sock.sendall(
             f"GET {path} HTTP/1.1\r\nHost: {host}\r\n".encode() + header + b"\r\nConnection: close\r\n\r\n"
         )
-        with contextlib.suppress(OSError):
-            while sock.recv(65536):
-                pass
+        while sock.recv(65536):
+            pass
 
 
 def attacks(url: str) -> dict[str, Callable[[httpx.Client], object]]:

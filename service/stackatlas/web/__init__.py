@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from .. import linked_data
-from . import exports, pages
+from . import exports, linked_data, pages
 
 router = APIRouter()
 router.include_router(pages.router)

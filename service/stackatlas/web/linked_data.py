@@ -15,14 +15,15 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from .export.formats import MAP_FORMATS
-from .export.graph import GRAPH_FORMATS, serialise_triples
-from .negotiation import NotAcceptable, negotiate
-from .store import Store
-from .vocab import ID, sparql_prologue
-from .web import catalog
-from .web.exports import CORS
-from .web.templating import render
+from ..export.formats import MAP_FORMATS
+from ..export.graph import GRAPH_FORMATS, serialise_triples
+from ..negotiation import NotAcceptable, negotiate
+from ..store import Store, terms
+from ..store.queries import linked_data as queries
+from ..vocab import ID
+from . import catalog
+from .exports import CORS
+from .templating import render
 
 router = APIRouter(tags=["linked data"])
 
@@ -45,10 +46,12 @@ _PATH = re.compile(r"^[A-Za-z0-9._~:@!$'()*+,;=%/-]+$")
 
 def resource_triples(store: Store, iri: str, with_parts: bool) -> bytes:
     """N-Triples of the resource (and of its sub-resources when ``with_parts``)."""
-    parts = f' || STRSTARTS(STR(?s), "{iri}/")' if with_parts else ""
-    return store.construct(
-        sparql_prologue() + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s = <{iri}>{parts}) }}"
-    )
+    if with_parts:
+        return store.construct(
+            queries.RESOURCE_WITH_PARTS,
+            bindings={"this": terms.iri(iri), "parts": terms.literal(f"{iri}/")},
+        )
+    return store.construct(queries.RESOURCE, bindings={"this": terms.iri(iri)})
 
 
 @router.get("/id/", include_in_schema=False)

@@ -57,7 +57,7 @@ def validate(
     Exit 0 when there is no violation (warnings are still printed), 1 on
     violations, 2 on unreadable input.
     """
-    from .validation import run_cli
+    from .validation.cli import run_cli
 
     raise typer.Exit(run_cli(paths or None, format.value, context or ()))
 

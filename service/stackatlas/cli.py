@@ -26,6 +26,24 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"stackatlas {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Knowledge graph of AI and data-stack vendors: validate, query, export and serve it."""
+
+
 class LogLevel(StrEnum):
     critical = "critical"
     error = "error"

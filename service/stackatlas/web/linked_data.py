@@ -15,14 +15,16 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
+from ..dependencies import SettingsDep
 from ..export.formats import MAP_FORMATS
 from ..export.graph import GRAPH_FORMATS, serialise_triples
 from ..negotiation import NotAcceptable, negotiate
 from ..store import Store, terms
 from ..store.queries import linked_data as queries
-from ..vocab import ID
+from ..vocab import ID, SCHEMA
 from . import catalog
 from .exports import CORS
+from .sources import copy_of, copy_urls
 from .templating import render
 
 router = APIRouter(tags=["linked data"])
@@ -60,7 +62,7 @@ async def id_root() -> RedirectResponse:
 
 
 @router.get("/id/{path:path}")
-async def resource(path: str, request: Request) -> Response:
+async def resource(path: str, request: Request, settings: SettingsDep) -> Response:
     """The resource ``https://w3id.org/stackatlas/id/{path}`` as HTML, Turtle, JSON-LD or N-Triples."""
     try:
         media_type = negotiate(
@@ -86,6 +88,8 @@ async def resource(path: str, request: Request) -> Response:
         rows = await store.run(catalog.statements, store, iri)
         refs = await store.run(catalog.referrers, store, iri)
         sources = await store.run(catalog.sources_of, store, iri)
+        pages = [str(s["page"]) for s in sources if s["page"]]
+        copies = await store.run(copy_urls, store, settings, [iri, *pages])
         return render(
             request,
             "resource.html",
@@ -95,9 +99,15 @@ async def resource(path: str, request: Request) -> Response:
             statements=rows,
             referrers=refs,
             sources=sources,
+            copies=copies,
         )
     fmt = _RDF[media_type]
     ntriples = await store.run(resource_triples, store, iri, is_vendor)
+    copy = None if is_vendor else await store.run(copy_of, store, settings, iri)
+    if copy is not None:
+        # where the copy is served depends on the deployment, so it is said in the response, not stored
+        archived = terms.iri(str(request.url_for("source_copy", name=copy.name)))
+        ntriples += f"{terms.iri(iri)} {terms.iri(SCHEMA.archivedAt)} {archived} .\n".encode()
     body = await store.run(serialise_triples, ntriples, fmt)
     return Response(body, media_type=media_type, headers={**headers, **CORS})
 

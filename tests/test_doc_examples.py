@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import shlex
@@ -67,7 +68,7 @@ def _curl_sparql(command: str) -> tuple[str, str | None] | None:
     if not words or words[0] != "curl" or not any(re.search(r"/sparql(\?|$)", w) for w in words):
         return None
     query, accept = None, None
-    for flag, value in zip(words, words[1:], strict=False):
+    for flag, value in itertools.pairwise(words):
         if flag in ("--data-urlencode", "-d", "--data") and value.startswith("query="):
             query = value.removeprefix("query=")
         if flag in ("-H", "--header") and value.lower().startswith("accept:"):
@@ -78,7 +79,7 @@ def _curl_sparql(command: str) -> tuple[str, str | None] | None:
 def examples(path: Path) -> list[Example]:
     found = []
     found_blocks = blocks(path)
-    for block, following in zip(found_blocks, found_blocks[1:], strict=False):
+    for block, following in itertools.pairwise(found_blocks):
         if following.language not in OUTPUTS:
             continue
         if block.language == "graphql" and following.language == "json":

@@ -25,7 +25,7 @@ PACKAGE = REPO / "service" / "stackatlas"
 
 # Lowest first: a module may import from its own layer and the layers before it, never from a later one.
 # Names are modules or packages (a package covers everything under it). Entries for modules that do
-# not exist yet (``readmodel``, ``ingest``, ``formats``) are placed already, so the test is strict the
+# not exist yet (``readmodel``, ``ingest``, ``formats``, ``safety``, ``http_guard``) are placed already, so the test is strict the
 # moment they land; a module that is in no layer fails the test until it is placed here and in
 # docs/architecture.md.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
@@ -39,10 +39,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "stackatlas.config",
             "stackatlas.formats",
             "stackatlas.negotiation",
+            "stackatlas.safety",
         ),
     ),
     ("store", ("stackatlas.store", "stackatlas.loader")),
-    ("model", ("stackatlas.validation", "stackatlas.readmodel", "stackatlas.dependencies")),
+    (
+        "model",
+        ("stackatlas.validation", "stackatlas.readmodel", "stackatlas.dependencies", "stackatlas.http_guard"),
+    ),
     (
         "interfaces",
         (

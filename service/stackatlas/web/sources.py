@@ -105,7 +105,6 @@ async def source_copy(name: str, store: StoreDep, settings: SettingsDep) -> Resp
         found.path,
         media_type=MEDIA_TYPE,
         headers={
-            "Access-Control-Allow-Origin": "*",
             "X-Content-Type-Options": "nosniff",
             "Link": f'<{found.page}>; rel="describedby"',
         },

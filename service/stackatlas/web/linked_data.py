@@ -42,7 +42,8 @@ ALIASES = {
 }
 _RDF = {f.media_type: f for f in GRAPH_FORMATS.values() if not f.dataset}
 
-# Characters allowed in an id path: the IRI must be safe to put between <…> in SPARQL.
+# Characters allowed in an id path (those of an IRI path); anything else names no resource. The IRI
+# reaches queries as a bound term, so this is a cheap early 404, not what keeps queries safe.
 _PATH = re.compile(r"^[A-Za-z0-9._~:@!$'()*+,;=%/-]+$")
 
 

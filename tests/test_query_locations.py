@@ -15,6 +15,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from stackatlas.config import Settings
+from stackatlas.errors import QueryError
+from stackatlas.loader import catalog_sources
+from stackatlas.store import open_catalog
+from stackatlas.validation.engine import _files_of, _vendors_of
+from stackatlas.vocab import ID
+from stackatlas.web.linked_data import resource_triples
+from stackatlas.web.sources import copy_of
+
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "service" / "stackatlas"
 STORE = PACKAGE / "store"
@@ -121,3 +132,25 @@ G = "select ?s where { ?s ?p ?o }"
     )
     assert sorted(found) == [3, 4, 5, 6]
     # lower-case keywords and prose about queries are not flagged; the code base writes keywords in capitals
+
+
+def test_the_moved_queries_take_hostile_parameters_as_data():
+    """The queries moved here bind their parameters: text that would break out of ``<…>`` or ``"…"``
+    finds nothing (or is refused as not an IRI) instead of changing the query."""
+    store = open_catalog()
+    dagster = f"{ID}vendor/dagster"
+    assert b"dagster" in resource_triples(store, dagster, True)
+    # characters an IRI may hold, bound as they are: they match nothing
+    for hostile in ("')", "('x", "%22)", "/'", "ünïcødé", ";=@"):
+        assert resource_triples(store, f"{dagster}{hostile}", True) == b""
+    # not IRIs at all: refused before any query is made
+    for hostile in ('x" || true || "', "')||true||('", "x> ?p ?o } #", "a\nb", "a\\b"):
+        with pytest.raises(QueryError):
+            resource_triples(store, f"{dagster}{hostile}", False)
+        with pytest.raises(QueryError):
+            _vendors_of(store, {f"urn:x:{hostile}"})
+    # and the VALUES lists still find what they should
+    assert _files_of(store, catalog_sources(), {dagster})[dagster].endswith("vendors/dagster.ttl")
+    assert _vendors_of(store, {f"{ID}source/dagster"}) == {}
+    assert _vendors_of(store, {f"{ID}layer/L7"})  # a vendor places itself in L7
+    assert copy_of(store, Settings(), f"{ID}source/x> ?p ?o }} #") is None

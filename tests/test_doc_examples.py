@@ -119,6 +119,45 @@ def test_the_collector_reads_curl_commands():
     assert _curl_sparql("curl -s localhost:8000/graphql -d '{}'") is None
 
 
+def test_the_collector_pairs_each_example_with_its_output(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "\n".join(
+            [
+                "```graphql",
+                "{ layers { code } }",
+                "```",
+                "Some prose.",
+                "```json",
+                '{"data": {}}',
+                "```",
+                "```sparql",
+                "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s",
+                "```",
+                "```tsv",
+                "?s",
+                "```",
+                "```graphql",
+                "type Query { a: Int }",
+                "```",
+                "```sh",
+                "stackatlas serve",
+                "```",
+                "```csv",
+                "a,b",
+                "```",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    found = examples(doc)
+    assert [(e.kind, e.output.language, e.output.line) for e in found] == [
+        ("graphql", "json", 5),
+        ("sparql", "tsv", 11),
+    ]
+    assert found[1].request.strip() == "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"
+
+
 @pytest.mark.parametrize(("path", "example"), EXAMPLES, ids=[f"{p.name}:{e.output.line}" for p, e in EXAMPLES])
 def test_the_example_gives_the_output_shown(live_server, path, example):
     where = f"{path.relative_to(REPO)}:{example.output.line}"

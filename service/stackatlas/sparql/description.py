@@ -19,8 +19,8 @@ from .. import formats
 from ..config import Settings
 from ..negotiation import negotiate
 from ..store import Store
+from ..store.queries.examples import EXAMPLES
 from ..vocab import FORMATS, SD
-from .examples import EXAMPLES
 
 YASGUI_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "yasgui"
 _YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css", "LICENSE": "text/plain"}

@@ -241,3 +241,25 @@ def test_an_overlong_url_is_414(server_factory):
         while chunk := sock.recv(4096):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 414") and b"max_url_bytes" in answer
+
+
+def test_a_body_is_never_counted_as_head(live_server):
+    """A 100 KB body (over the head bound) sent with its head or after it, twice on one connection: no 431."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    body = b"ASK {} #" + b"x" * 100_000  # over the head bound, under one socket read (256 KiB)
+    head = (
+        f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/sparql-query\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head + body)  # together
+        sock.sendall(head)  # apart: the body's chunk ends the message
+        time.sleep(0.2)
+        sock.sendall(body)
+        answer = b""
+        while answer.count(b"HTTP/1.1 ") < 2 or not answer.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.count(b"HTTP/1.1 200 OK") == 2, answer[:300]

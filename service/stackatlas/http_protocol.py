@@ -35,6 +35,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             BoundedHttpToolsProtocol.limit = head_limit(Settings())
         self._head_bytes = 0
         self._in_head = True
+        self._heads_completed = 0
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -47,13 +48,20 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._in_head = False
         self._head_bytes = 0
+        self._heads_completed += 1
         super().on_headers_complete()
 
     def data_received(self, data: bytes) -> None:
-        in_head = self._in_head
+        was_in_head, completed = self._in_head, self._heads_completed
         super().data_received(data)
-        if in_head and self._in_head and not self.transport.is_closing():
-            # the head is still not complete after this chunk: count it
+        if (
+            was_in_head
+            and self._in_head
+            and self._heads_completed == completed
+            and not self.transport.is_closing()
+        ):
+            # the chunk continued a head and did not complete it (a body, even one that
+            # ends a message and re-arms _in_head, never counts): count it
             self._head_bytes += len(data)
             if self._head_bytes > (self.limit or 0):
                 self._refuse()

@@ -8,6 +8,8 @@ short ``format`` names for links; ``SYNONYMS`` the older names clients send;
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 SPARQL_JSON = "application/sparql-results+json"
 SPARQL_XML = "application/sparql-results+xml"
 CSV = "text/csv"
@@ -56,6 +58,36 @@ LINKED_DATA = [HTML, XHTML, TURTLE, JSON_LD, N_TRIPLES]
 LINKED_DATA_ALIASES = {**GRAPH_ALIASES, "html": HTML}
 
 EXTENSIONS = {TURTLE: "ttl", N_TRIPLES: "nt", JSON_LD: "jsonld", RDF_XML: "rdf", TRIG: "trig", N_QUADS: "nq"}
+
+
+@dataclass(frozen=True)
+class GraphFormat:
+    """A whole-catalog download (``/export/graph``, ``stackatlas export graph``) by its name."""
+
+    name: str
+    media_type: str
+    extension: str
+    title: str
+    dataset: bool
+    """One named graph per source file (TriG, N-Quads) rather than the deduplicated union."""
+
+
+GRAPH_FORMATS: dict[str, GraphFormat] = {
+    f.name: f
+    for f in (
+        GraphFormat("turtle", TURTLE, EXTENSIONS[TURTLE], "Turtle", False),
+        GraphFormat("ntriples", N_TRIPLES, EXTENSIONS[N_TRIPLES], "N-Triples", False),
+        GraphFormat("jsonld", JSON_LD, EXTENSIONS[JSON_LD], "JSON-LD", False),
+        GraphFormat("trig", TRIG, EXTENSIONS[TRIG], "TriG (one graph per source file)", True),
+        GraphFormat("nquads", N_QUADS, EXTENSIONS[N_QUADS], "N-Quads (one graph per source file)", True),
+    )
+}
+
+GRAPH_FORMAT_NAMES = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "nq": "nquads"}
+"""Other names of the downloads' ``format`` (by download name, unlike ``GRAPH_ALIASES``, by media type)."""
+
+RDF_BY_MEDIA_TYPE = {f.media_type: f for f in GRAPH_FORMATS.values() if not f.dataset}
+"""The triple formats a single resource is given in (linked data)."""
 
 SYNONYMS = {
     "application/json": SPARQL_JSON,

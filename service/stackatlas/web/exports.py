@@ -12,9 +12,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from ..dependencies import StoreDep
 from ..errors import excerpt
 from ..export.formats import MAP_FORMATS
-from ..export.graph import GRAPH_ALIASES, GRAPH_FORMATS, context, download
+from ..export.graph import context, download
 from ..export.json_doc import schema
 from ..export.selection import SelectionError, select_map
+from ..formats import GRAPH_FORMAT_NAMES, GRAPH_FORMATS
 from .options import map_query
 from .templating import render
 
@@ -57,7 +58,7 @@ async def map_schema() -> JSONResponse:
 async def export_graph(request: Request, store: StoreDep) -> Response:
     """The whole catalog: Turtle, N-Triples, JSON-LD (union graph), TriG or N-Quads (one graph per file)."""
     raw = (request.query_params.get("format") or "turtle").lower()
-    fmt = GRAPH_FORMATS.get(GRAPH_ALIASES.get(raw, raw))
+    fmt = GRAPH_FORMATS.get(GRAPH_FORMAT_NAMES.get(raw, raw))
     if fmt is None:
         return _bad(f"format must be one of {', '.join(GRAPH_FORMATS)}, got {excerpt(raw, 40)!r}")
     body = await store.run(download, store, fmt)

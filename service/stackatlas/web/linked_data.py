@@ -18,7 +18,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from .. import formats
 from ..dependencies import SettingsDep, StoreDep
 from ..export.formats import MAP_FORMATS
-from ..export.graph import GRAPH_FORMATS, serialise_triples
+from ..export.graph import serialise_triples
 from ..negotiation import negotiate
 from ..store import Store, terms
 from ..store.queries import linked_data as queries
@@ -29,7 +29,6 @@ from .templating import render
 
 router = APIRouter(tags=["linked data"])
 
-_RDF = {f.media_type: f for f in GRAPH_FORMATS.values() if not f.dataset}
 
 # Characters allowed in an id path (those of an IRI path); anything else names no resource. The IRI
 # reaches queries as a bound term, so this is a cheap early 404, not what keeps queries safe.
@@ -87,7 +86,7 @@ async def resource(path: str, request: Request, store: StoreDep, settings: Setti
             sources=sources,
             copies=copies,
         )
-    fmt = _RDF[media_type]
+    fmt = formats.RDF_BY_MEDIA_TYPE[media_type]
     ntriples = await store.run(resource_triples, store, iri, is_vendor)
     copy = None if is_vendor else await store.run(copy_of, store, settings, iri)
     if copy is not None:

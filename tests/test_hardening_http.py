@@ -263,3 +263,14 @@ def test_a_body_is_never_counted_as_head(live_server):
                 break
             answer += chunk
     assert answer.count(b"HTTP/1.1 200 OK") == 2, answer[:300]
+
+
+def test_graphiql_inline_script_is_allowed_by_its_hash_only(live_server):
+    """GraphiQL (strawberry's page) works under the CSP: its inline script's hash is listed, nothing else."""
+    from stackatlas.http_guard import script_hashes
+
+    page = httpx.get(f"{live_server.url}/graphql", headers={"Accept": "text/html"})
+    hashes = script_hashes(page.text)
+    script_src = page.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    assert hashes and all(h in script_src for h in hashes)
+    assert script_src.split() == ["'self'", "https://unpkg.com", *hashes]

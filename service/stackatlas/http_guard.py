@@ -14,6 +14,8 @@ run before FastAPI parses anything:
 * one CORS policy for every route: the data is public and read-only and no
   credentials are involved, so any origin may read it (``*``), and a
   preflight is answered here;
+* an unexpected exception is answered 500 with one line and logged as one
+  line (with its traceback only at the ``debug`` log level);
 * security headers: ``X-Content-Type-Options: nosniff`` on every answer, and
   on HTML a Content-Security-Policy that allows only our own scripts (plus,
   on the GraphiQL and OpenAPI pages, their CDN and the hashes of their
@@ -25,6 +27,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
@@ -45,6 +48,8 @@ PREFLIGHT = [
     (b"access-control-allow-headers", b"Accept, Content-Type"),
     (b"access-control-max-age", b"86400"),
 ]
+
+log = logging.getLogger(__name__)
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
@@ -211,6 +216,17 @@ class RequestGuard:
         except _BodyTooLarge:
             if not started:
                 await _send_all(send, _plain(413, too_large, [(b"connection", b"close")]))
+        except Exception as exc:  # a bug: one line in the log (the traceback only at debug), 500 to the client
+            log.error(
+                "internal error on %s %s: %s: %s",
+                scope["method"],
+                scope["path"],
+                type(exc).__name__,
+                excerpt(str(exc), 200),
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
+            if not started:
+                await _send_all(send, _plain(500, "internal error; the server log has one line about it"))
 
     def _refuse_headers(self, scope: Scope) -> list[Message] | None:
         headers = scope["headers"]

@@ -172,7 +172,8 @@ class RequestGuard:
         if head:
             scope = {**scope, "method": "GET"}
         limit, setting = self.body_limit(scope["path"])
-        too_large = f"the request body is larger than the {limit:,} bytes {scope['path']} accepts ({setting})"
+        path = excerpt(scope["path"])
+        too_large = f"the request body is larger than the {limit:,} bytes {path} accepts ({setting})"
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _send_all(send, _plain(413, too_large, [(b"connection", b"close")]))

@@ -490,6 +490,7 @@ class Builder:
             return
         t = self.t
         t.section("stub vendors", self.page.title.number)
+        t.at(self.page.title.number)
         for iri, name in sorted(self.linker.stubs.items()):
             t.type(iri, str(SA.Vendor))
             t.text(iri, str(SKOS.prefLabel), name)

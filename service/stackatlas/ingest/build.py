@@ -222,7 +222,8 @@ class Builder:
             t.text(dim, str(SA.rationale), rationale)
             self.adjustment(dim, rationale)
             self.criteria(dim, key, code, rationale, body[0].number if body else line.number)
-            self.link_names(dim, rationale)
+            # criterion codes ("S3=Y") are not the tools they spell
+            self.link_names(dim, _CRITERION.sub("", rationale))
 
     def adjustment(self, dim: str, rationale: str) -> None:
         t = self.t

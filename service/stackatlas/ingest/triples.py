@@ -32,6 +32,7 @@ class Triples:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.origins: dict[str, Origin] = {}
+        self._seen: set[ox.Triple] = set()
 
     def section(self, name: str, line: int) -> None:
         self.blocks.append(Block(name, line))
@@ -42,10 +43,14 @@ class Triples:
         return self
 
     def _add(self, s: str, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        triple = ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o)
+        if triple in self._seen:
+            return  # two texts of one node naming the same tool: one link
+        self._seen.add(triple)
         block = self.blocks[-1]
         if s not in self.origins:
             self.origins[s] = Origin(block.section, getattr(self, "_line", block.line))
-        block.triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o))
+        block.triples.append(triple)
 
     def iri(self, s: str, p: str, o: str) -> None:
         self._add(s, p, ox.NamedNode(o))

@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..loader import SourceFile, discover, ontology_sources
 from ..resources import data_dir, ontology_dir
 from ..validation import Finding, Report, validate
+from ..vocab import vendor_iri
 from .build import Built, build
 from .catalog import Catalog, graph_of, load_catalog
 from .diff import Changes, diff
@@ -108,6 +109,11 @@ def ingest(
             raise PageError(path, page.title.number, f"same vendor as {other} ({page.title.text!r})")
         targets[path] = target
     catalog = load_catalog(root, skip=targets.values())
+    for _path, _raw, page in pages:
+        # the pages of one run are vendors of the catalog too: they may name each other
+        iri = str(vendor_iri(slugify(page.title.text)))
+        catalog.vendor_names.setdefault(page.title.text, iri)
+        catalog.vendor_labels.setdefault(iri, page.title.text)
     results = _build_all(pages, targets, catalog, root, progress)
     report = _validate(results, catalog, root)
     for result in results:

@@ -550,7 +550,9 @@ class VendorWriter:
                 t.add(node, str(SA.status), str(status))
                 evidence = {
                     SA.Held: f"{offering_name(name, kind)} holds {CERT_NAMES[cert]}.",
-                    SA.NotAdvertised: f"{offering_name(name, kind)}: {CERT_NAMES[cert]} not advertised — verify with sales.",
+                    SA.NotAdvertised: (
+                        f"{offering_name(name, kind)}: {CERT_NAMES[cert]} not advertised — verify with sales."
+                    ),
                     SA.NotHeld: f"{offering_name(name, kind)} holds no {CERT_NAMES[cert]}.",
                 }[status]
                 t.text(node, str(SA.evidence), evidence)
@@ -594,7 +596,8 @@ class VendorWriter:
             notes = [f"{'has' if ok else 'lacks'} {rng.choice(CAPABILITIES)}" for ok in met]
             adjustment = f"{score}/{CRITERIA_PER_DIMENSION} -> {score}."
             listed = ", ".join(
-                f"{code}{i}={'Y' if ok else 'N'} ({note})" for i, (ok, note) in enumerate(zip(met, notes, strict=True), 1)
+                f"{code}{i}={'Y' if ok else 'N'} ({note})"
+                for i, (ok, note) in enumerate(zip(met, notes, strict=True), 1)
             )
             t.text(dim, str(SA.rationale), f"{listed}. {adjustment}")
             t.integer(dim, str(SA.statedCriteriaMet), score)
@@ -829,7 +832,10 @@ def render_page(triples: TripleList, v: Vendor, layers: dict[str, str]) -> str:
         framework = x.one(assessment, SA.framework).rsplit("#", 1)[1]
         out += [f"{framework} Score", "", f"{x.one(assessment, SA.total)}/{x.one(assessment, SA.scale)}"]
         for dim in x.all(assessment, SA.dimension):
-            out += [f"{x.one(dim, SA.code)} — {x.one(dim, RDFS.label)}", f"{x.one(dim, SA.score)}/{x.one(dim, SA.scale)}"]
+            out += [
+                f"{x.one(dim, SA.code)} — {x.one(dim, RDFS.label)}",
+                f"{x.one(dim, SA.score)}/{x.one(dim, SA.scale)}",
+            ]
             out += ["", x.one(dim, SA.rationale), ""]
     out += ["AI-Identified Strengths", ""]
     out += [f"  • + {x.one(n, SA.text)}" for n in x.all(me, SA.strength)] + [""]
@@ -851,7 +857,12 @@ def render_page(triples: TripleList, v: Vendor, layers: dict[str, str]) -> str:
     out += [f"Downstream: {x.one(me, SA.downstreamSummary)}", "", "⚡ Trust Risks", ""]
     for risk in x.all(me, SA.trustRisk):
         severity = x.one(risk, SA.severity).rsplit("#", 1)[1].lower()
-        out += [f"{severity} {x.one(risk, SA.description)}", "", f"Mitigation: {x.one(risk, SA.mitigation)}", ""]
+        out += [
+            f"{severity} {x.one(risk, SA.description)}",
+            "",
+            f"Mitigation: {x.one(risk, SA.mitigation)}",
+            "",
+        ]
     out += ["Use Case Scenarios", ""]
     for case in x.all(me, SA.useCase):
         fit = "strong" if x.one(case, SA.fit) == str(SA.StrongFit) else "weak"
@@ -878,9 +889,7 @@ def split_for_pages(triples: TripleList, v: Vendor, page: bytes) -> tuple[Triple
     also records the page's checksum, as `stackatlas ingest` does.
     """
     page_part, curated = TripleList(), TripleList()
-    integration_nodes = {
-        t.object.value for t in triples.triples if t.predicate.value == str(SA.integration)
-    }
+    integration_nodes = {t.object.value for t in triples.triples if t.predicate.value == str(SA.integration)}
     for t in triples.triples:
         target = curated if t.predicate.value in _CURATED or t.subject.value in integration_nodes else page_part
         target.triples.append(t)

@@ -146,7 +146,10 @@ def _claims(g: Graph) -> dict[tuple[str, str], tuple[str, str]]:
     for claim in g.subjects(RDF.type, SA.ComplianceClaim):
         offering = str(g.value(g.value(claim, SA.claimOffering), SKOS.prefLabel))
         cert = str(g.value(claim, SA.certification)).rsplit("/", 1)[1]
-        found[(offering, cert)] = (str(g.value(claim, SA.status)).rsplit("#", 1)[1], str(g.value(claim, SA.evidence)))
+        found[(offering, cert)] = (
+            str(g.value(claim, SA.status)).rsplit("#", 1)[1],
+            str(g.value(claim, SA.evidence)),
+        )
     return found
 
 
@@ -182,7 +185,10 @@ def test_glued_items_split_by_case_and_known_names(orbitflow):
         "Regulated workloads needing FedRAMP (verify)",
         "Teams on K8s",
     ]
-    assert _items(g, SA.useWithCautionFor) == ["Payment workloads — PCI DSS not offered", "Sub-second scheduling"]
+    assert _items(g, SA.useWithCautionFor) == [
+        "Payment workloads — PCI DSS not offered",
+        "Sub-second scheduling",
+    ]
     assert _items(g, SA.watchFor) == ["Column lineage is beta", "Cloud regions limited to two"]
     assert _items(g, SA.pocChecklistItem) == [
         "Run ten production DAGs through Orbitflow",
@@ -284,27 +290,34 @@ def test_violations_write_nothing_and_name_section_and_line(tmp_path: Path):
     done = stackatlas("ingest", PAGES / "orbitflow.txt", PAGES / "violating.txt", "--out", tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert list(tmp_path.iterdir()) == []  # the valid page is not written either
-    assert "violating.txt line 10 (INPACT Score): Overscore INPACT Instant: score 9 is outside its scale 0..6." in (
-        done.stdout
+    assert (
+        "violating.txt line 10 (INPACT Score): Overscore INPACT Instant: score 9 is outside its scale 0..6."
+        in (done.stdout)
     )
     assert done.stdout.rstrip().endswith("does not conform — nothing written")
 
 
 def test_violation_leaves_an_existing_file_untouched(catalog: Path):
     page = catalog / "sources" / "dagster.txt"
-    page.write_text(page.read_text(encoding="utf-8").replace("\n27/36\nI — Instant\n4/6\n", "\n27/36\nI — Instant\n9/6\n"))
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("\n27/36\nI — Instant\n4/6\n", "\n27/36\nI — Instant\n9/6\n")
+    )
     before = files_of(catalog)
     done = stackatlas("ingest", page, "--data", catalog, "--format", "json")
     assert done.returncode == 1
     report = json.loads(done.stdout)
-    violations = {f["message"]: (f["section"], f["line"]) for f in report["findings"] if f["severity"] == "Violation"}
+    violations = {
+        f["message"]: (f["section"], f["line"]) for f in report["findings"] if f["severity"] == "Violation"
+    }
     assert violations["Dagster INPACT Instant: score 9 is outside its scale 0..6."] == ("INPACT Score", 18)
     assert {section for section, _ in violations.values()} == {"INPACT Score"}
     assert report["pages"][0]["status"] == "not changed"
     assert files_of(catalog) == before
 
 
-def test_a_crash_while_writing_leaves_the_old_file_and_no_temporary(catalog: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_crash_while_writing_leaves_the_old_file_and_no_temporary(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+):
     target = catalog / "vendors" / "dagster.ttl"
     before = target.read_bytes()
     page = catalog / "sources" / "dagster.txt"
@@ -384,7 +397,8 @@ def test_splitter_on_the_dagster_lines():
         "Cost-sensitive shops"
     )
     assert splitter.split(line) == [
-        "Massive existing Airflow deployments — migration is real work; the asset model isn't just rebadged tasks",
+        "Massive existing Airflow deployments — migration is real work; the asset model isn't just "
+        "rebadged tasks",
         "Long-running training jobs (hours+) — KServe / Argo Workflows may fit better",
         "Workloads needing FedRAMP authorization — Dagster Cloud doesn't currently advertise FedRAMP "
         "(verify with sales)",

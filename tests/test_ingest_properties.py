@@ -28,7 +28,7 @@ SOURCES = [
 ]
 CATALOG = load_catalog(data_dir())
 NOISE = st.lists(
-    st.sampled_from(list("abcXYZ019 ()/=-—–·•+:.\t\"'’“") + ["L7 — ", "G1=Y (", "high ", "Role: ", "4/6", " -> "]),
+    st.sampled_from([*"abcXYZ019 ()/=-—–·•+:.\t\"'’“", "L7 — ", "G1=Y (", "high ", "Role: ", "4/6", " -> "]),
     max_size=12,
 ).map("".join)
 

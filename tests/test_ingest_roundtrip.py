@@ -29,7 +29,16 @@ N = 200
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "catalog"
     done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "generate.py"), str(N), "--seed", "11", "--out", str(out), "--pages"],
+        [
+            sys.executable,
+            str(REPO / "bench" / "generate.py"),
+            str(N),
+            "--seed",
+            "11",
+            "--out",
+            str(out),
+            "--pages",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -44,7 +53,13 @@ def test_pages_are_written_in_the_page_format(generated: Path):
     assert len(pages) == N
     assert {p.stem for p in pages} == {p.stem for p in (generated / "vendors").glob("*.ttl")}
     text = pages[0].read_text(encoding="utf-8")
-    for heading in ("AI Analysis", "INPACT Score", "GOALS Score", "Best suited for", "AI-Suggested Alternatives"):
+    for heading in (
+        "AI Analysis",
+        "INPACT Score",
+        "GOALS Score",
+        "Best suited for",
+        "AI-Suggested Alternatives",
+    ):
         assert f"\n{heading}\n" in text
 
 

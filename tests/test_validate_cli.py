@@ -42,7 +42,8 @@ DAGSTER_WARNINGS = {
     ),
     "shapes:MitigationContradictsClaimShape": (
         "Dagster risk 2: the mitigation recommends Dagster Cloud for FedRAMP, but the page states "
-        'Dagster Cloud × FedRAMP is not advertised ("FedRAMP not advertised — verify with sales for federal workloads.").'
+        'Dagster Cloud × FedRAMP is not advertised ("FedRAMP not advertised — verify with sales for federal '
+        'workloads.").'
     ),
 }
 
@@ -94,8 +95,9 @@ def test_every_dagster_scoring_inconsistency_is_a_warning(shipped_json):
         "goals-S": ("sa:score", "4"),
         "risk-2": (
             "sa:mitigation",
-            "If the workload requires HIPAA / SOC 2 / FedRAMP, use Dagster Cloud with the appropriate region + plan. "
-            "Otherwise, host OSS in attested substrate (AWS GovCloud, Azure Gov) and inherit substrate compliance only.",
+            "If the workload requires HIPAA / SOC 2 / FedRAMP, use Dagster Cloud with the appropriate region "
+            "+ plan. Otherwise, host OSS in attested substrate (AWS GovCloud, Azure Gov) and inherit substrate "
+            "compliance only.",
         ),
     }
 

@@ -99,9 +99,15 @@ class Builder:
         self.risks()
         self.use_cases()
         self.stack_impact()
-        self.optional_items("Watch For", "watch-for", str(SA.watchFor), str(SA.WatchForItem), str(SA.WatchForSection))
         self.optional_items(
-            "2-Week POC Checklist", "poc", str(SA.pocChecklistItem), str(SA.PocChecklistItem), str(SA.PocChecklistSection)
+            "Watch For", "watch-for", str(SA.watchFor), str(SA.WatchForItem), str(SA.WatchForSection)
+        )
+        self.optional_items(
+            "2-Week POC Checklist",
+            "poc",
+            str(SA.pocChecklistItem),
+            str(SA.PocChecklistItem),
+            str(SA.PocChecklistSection),
         )
         self.stubs()
         return Built(self.slug, self.me, self.name, self.graph, self.t, dict(self.linker.stubs))
@@ -120,7 +126,9 @@ class Builder:
         t.iri(self.graph, str(PROV.wasDerivedFrom), source.iri if source else source_fallback(self.slug))
         t.text(self.graph, str(SA.sourceChecksum), f"sha256:{hashlib.sha256(self.raw).hexdigest()}")
         if source and source.retrieved_on:
-            t.typed(self.graph, str(PROV.generatedAtTime), f"{source.retrieved_on}T00:00:00Z", str(XSD.dateTime))
+            t.typed(
+                self.graph, str(PROV.generatedAtTime), f"{source.retrieved_on}T00:00:00Z", str(XSD.dateTime)
+            )
         if source is None:
             iri = source_fallback(self.slug)
             t.type(iri, str(SA.SourcePage))
@@ -227,9 +235,8 @@ class Builder:
 
     def adjustment(self, dim: str, rationale: str) -> None:
         t = self.t
-        note = None
-        for note in _ADJUSTMENT.finditer(rationale):
-            pass
+        notes = list(_ADJUSTMENT.finditer(rationale))
+        note = notes[-1] if notes else None  # the last "n/m -> s" is the page's count
         if note:
             t.integer(dim, str(SA.statedCriteriaMet), int(note.group(1)))
             t.integer(dim, str(SA.statedCriteriaTotal), int(note.group(2)))
@@ -263,7 +270,9 @@ class Builder:
             note = _parenthesised(rationale, match.end())
             t.text(crit, str(SA.note), note)
 
-    def items(self, name: str, key: str, prop: str, cls: str, lines: list[Line] | None = None, line0: int = 0) -> None:
+    def items(
+        self, name: str, key: str, prop: str, cls: str, lines: list[Line] | None = None, line0: int = 0
+    ) -> None:
         if lines is None:
             section = self.page.section(name)
             if section is None:
@@ -382,7 +391,11 @@ class Builder:
             return
         t = self.t
         t.section(section.name, section.heading.number)
-        props = {"Role": SA.architectureRole, "Upstream": SA.upstreamSummary, "Downstream": SA.downstreamSummary}
+        props = {
+            "Role": SA.architectureRole,
+            "Upstream": SA.upstreamSummary,
+            "Downstream": SA.downstreamSummary,
+        }
         texts: dict[str, list[Line]] = {}
         current = None
         for line in section.paragraphs():
@@ -392,9 +405,9 @@ class Builder:
                 texts.setdefault(current, []).append(Line(line.number, lead.group(2)))
             elif current:
                 texts[current].append(line)
-        for lead, lines in texts.items():
+        for name, lines in texts.items():
             text = joined(lines)
-            t.at(lines[0].number).text(self.me, str(props[lead]), text)
+            t.at(lines[0].number).text(self.me, str(props[name]), text)
             self.link_names(self.me, text)
 
     def risks(self) -> None:
@@ -422,7 +435,9 @@ class Builder:
                 t.text(node, str(SA.mitigation), lead.group(2))
                 self.link_names(node, lead.group(2))
             else:
-                raise_error(self.page, line, "Trust Risks: expected 'high|medium|low <risk>' or 'Mitigation: …'")
+                raise_error(
+                    self.page, line, "Trust Risks: expected 'high|medium|low <risk>' or 'Mitigation: …'"
+                )
 
     def use_cases(self) -> None:
         section = self.page.section("Use Case Scenarios")
@@ -461,7 +476,9 @@ class Builder:
         for line in section.paragraphs():
             impact = _IMPACT.match(line.text)
             if not impact or impact.group(1) not in self.catalog.layers:
-                raise_error(self.page, line, "Stack Impact: expected 'Lx <impact>' with a layer of the layer scheme")
+                raise_error(
+                    self.page, line, "Stack Impact: expected 'Lx <impact>' with a layer of the layer scheme"
+                )
                 continue
             layer = impact.group(1)
             if layer in seen:

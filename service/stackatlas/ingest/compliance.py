@@ -24,7 +24,8 @@ from ..vocab import SA
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"'])")
 _SCOPE = re.compile(
-    r"\b(only|limited to|for its own|scoped|scope|excluding|except|covers? only|in progress|pending|planned|roadmap)\b",
+    r"\b(only|limited to|for its own|scoped|scope|excluding|except|covers? only"
+    r"|in progress|pending|planned|roadmap)\b",
     re.IGNORECASE,
 )
 _NOT_ADVERTISED = re.compile(r"\bnot (?:currently )?advertised\b", re.IGNORECASE)

@@ -24,8 +24,13 @@ Changes = dict[str, list[str]]
 def _graph(triples: list[ox.Triple]) -> dict[str, dict[str, set[str]]]:
     nodes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for t in triples:
-        nodes[t.subject.value][t.predicate.value].add(t.object.value)
+        nodes[_value(t.subject)][t.predicate.value].add(_value(t.object))
     return nodes
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """An IRI's or literal's text (ingested files have no blank nodes or quoted triples)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 def _one(nodes: dict[str, dict[str, set[str]]], s: str, p: str) -> str:
@@ -96,8 +101,8 @@ def diff(old: list[ox.Triple], built: Built, catalog: Catalog) -> Changes:
     old_alts, new_alts = _alternatives(before, catalog, {}), _alternatives(after, catalog, built.stubs)
     changes["alternatives"] += [f"+ {n}" for n in sorted(new_alts - old_alts)]
     changes["alternatives"] += [f"- {n}" for n in sorted(old_alts - new_alts)]
-    old_set = {(t.subject.value, t.predicate.value, str(t.object)) for t in old}
-    new_set = {(t.subject.value, t.predicate.value, str(t.object)) for t in new}
+    old_set = {(_value(t.subject), t.predicate.value, str(t.object)) for t in old}
+    new_set = {(_value(t.subject), t.predicate.value, str(t.object)) for t in new}
     skip = {"Industry Fit: Compliance certifications", "AI-Suggested Alternatives", "provenance"}
     for sign, triples in (("-", old_set - new_set), ("+", new_set - old_set)):
         for s, p, o in sorted(triples):

@@ -17,14 +17,76 @@ from .errors import PageError
 from .page import HEADER, Line, Page
 
 SPDX_IDS = frozenset(
-    """0BSD AFL-3.0 AGPL-3.0 AGPL-3.0-only AGPL-3.0-or-later Apache-1.1 Apache-2.0 APSL-2.0 Artistic-2.0
-    BlueOak-1.0.0 BSD-1-Clause BSD-2-Clause BSD-2-Clause-Patent BSD-3-Clause BSD-3-Clause-Clear BSD-4-Clause
-    BSL-1.0 BUSL-1.1 CC-BY-4.0 CC-BY-SA-4.0 CC0-1.0 CDDL-1.0 CDDL-1.1 CPAL-1.0 CPL-1.0 ECL-2.0 EFL-2.0
-    Elastic-2.0 EPL-1.0 EPL-2.0 EUPL-1.1 EUPL-1.2 GPL-2.0 GPL-2.0-only GPL-2.0-or-later GPL-3.0 GPL-3.0-only
-    GPL-3.0-or-later ISC LGPL-2.0-only LGPL-2.1 LGPL-2.1-only LGPL-2.1-or-later LGPL-3.0 LGPL-3.0-only
-    LGPL-3.0-or-later MIT MIT-0 MPL-1.1 MPL-2.0 MPL-2.0-no-copyleft-exception MS-PL MS-RL NCSA ODbL-1.0
-    OFL-1.1 OpenSSL OSL-3.0 PostgreSQL PSF-2.0 Python-2.0 SSPL-1.0 Unlicense UPL-1.0 Vim W3C Zlib ZPL-2.1
-    """.split()
+    [
+        "0BSD",
+        "AFL-3.0",
+        "AGPL-3.0",
+        "AGPL-3.0-only",
+        "AGPL-3.0-or-later",
+        "Apache-1.1",
+        "Apache-2.0",
+        "APSL-2.0",
+        "Artistic-2.0",
+        "BlueOak-1.0.0",
+        "BSD-1-Clause",
+        "BSD-2-Clause",
+        "BSD-2-Clause-Patent",
+        "BSD-3-Clause",
+        "BSD-3-Clause-Clear",
+        "BSD-4-Clause",
+        "BSL-1.0",
+        "BUSL-1.1",
+        "CC-BY-4.0",
+        "CC-BY-SA-4.0",
+        "CC0-1.0",
+        "CDDL-1.0",
+        "CDDL-1.1",
+        "CPAL-1.0",
+        "CPL-1.0",
+        "ECL-2.0",
+        "EFL-2.0",
+        "Elastic-2.0",
+        "EPL-1.0",
+        "EPL-2.0",
+        "EUPL-1.1",
+        "EUPL-1.2",
+        "GPL-2.0",
+        "GPL-2.0-only",
+        "GPL-2.0-or-later",
+        "GPL-3.0",
+        "GPL-3.0-only",
+        "GPL-3.0-or-later",
+        "ISC",
+        "LGPL-2.0-only",
+        "LGPL-2.1",
+        "LGPL-2.1-only",
+        "LGPL-2.1-or-later",
+        "LGPL-3.0",
+        "LGPL-3.0-only",
+        "LGPL-3.0-or-later",
+        "MIT",
+        "MIT-0",
+        "MPL-1.1",
+        "MPL-2.0",
+        "MPL-2.0-no-copyleft-exception",
+        "MS-PL",
+        "MS-RL",
+        "NCSA",
+        "ODbL-1.0",
+        "OFL-1.1",
+        "OpenSSL",
+        "OSL-3.0",
+        "PostgreSQL",
+        "PSF-2.0",
+        "Python-2.0",
+        "SSPL-1.0",
+        "Unlicense",
+        "UPL-1.0",
+        "Vim",
+        "W3C",
+        "Zlib",
+        "ZPL-2.1",
+    ]
 )
 """SPDX licence identifiers the catalog's pages may state (a curated subset of spdx.org/licenses)."""
 
@@ -69,5 +131,11 @@ def resolve_header(page: Page, catalog: Catalog) -> Header:
     rest = _OSS_MARK.sub("", rest).strip()
     pricing, _, licence = rest.rpartition(" ")
     if licence not in SPDX_IDS:
-        raise PageError(page.path, line.number, f"header: unknown licence {licence!r} (expected an SPDX id such as Apache-2.0)")
-    return Header(layer, catalog.categories[category], category, pricing.strip() or None, licence, open_source, line)
+        raise PageError(
+            page.path,
+            line.number,
+            f"header: unknown licence {licence!r} (expected an SPDX id such as Apache-2.0)",
+        )
+    return Header(
+        layer, catalog.categories[category], category, pricing.strip() or None, licence, open_source, line
+    )

@@ -45,7 +45,11 @@ class Splitter:
             if i in protected:
                 continue
             prev, cur = text[i - 1], text[i]
-            if cur.isupper() and (prev.islower() or prev.isdigit() or prev in ")]'’\"”.") and not text[i - 1].isspace():
+            if (
+                cur.isupper()
+                and (prev.islower() or prev.isdigit() or prev in ")]'’\"”.")
+                and not text[i - 1].isspace()
+            ):
                 word_start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
                 if text[word_start].isupper() and not text[word_start:i].endswith((")", "]")):
                     continue  # CamelCase word such as "AssetSpec"

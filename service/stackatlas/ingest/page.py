@@ -108,7 +108,9 @@ def read_page(path: Path, raw: bytes | None = None) -> Page:
     lines = [Line(i, line.strip()) for i, line in enumerate(text.split("\n"), start=1)]
     content = [line for line in lines if line.text]
     if len(content) < 2:
-        raise PageError(path, None, "not an analysis page: expected the vendor's name and a header line 'Lx — …'")
+        raise PageError(
+            path, None, "not an analysis page: expected the vendor's name and a header line 'Lx — …'"
+        )
     title, header = content[0], content[1]
     if heading_name(title.text) or not HEADER.match(header.text):
         raise PageError(
@@ -126,7 +128,9 @@ def read_page(path: Path, raw: bytes | None = None) -> Page:
         if name:
             if name in sections:
                 first = sections[name].heading.number
-                raise PageError(path, line.number, f"section '{name}' appears twice (lines {first} and {line.number})")
+                raise PageError(
+                    path, line.number, f"section '{name}' appears twice (lines {first} and {line.number})"
+                )
             current = sections[name] = Section(name, line)
         elif line.text and FOOTER.match(line.text):
             footer.append(line)

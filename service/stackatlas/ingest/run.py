@@ -167,7 +167,11 @@ def _validate(results: list[Result], catalog: Catalog, root: Path) -> Report:
             path.write_bytes(result.turtle)
             staged.append(SourceFile(path, result.built.graph, ox.RdfFormat.TURTLE))
         replaced = {r.target.resolve() for r in results}
-        rest = [s for s in discover([root], graph_root=root) if s.path.resolve() not in replaced] if catalog.files else []
+        rest = (
+            [s for s in discover([root], graph_root=root) if s.path.resolve() not in replaced]
+            if catalog.files
+            else []
+        )
         return validate(ontology_sources(ontology_dir()) + rest + staged, report_on=staged)
 
 
@@ -214,18 +218,21 @@ def render_text(outcome: Outcome) -> str:
     for r in outcome.results:
         lines.append(f"{r.page} → {r.target}: {_status(r, outcome.dry_run)}")
         for iri, name in sorted(r.built.stubs.items()):
-            lines.append(f"  stub vendor for a curator: {name!r} ({iri}) — named on the page, not in the catalog")
+            lines.append(
+                f"  stub vendor for a curator: {name!r} ({iri}) — named on the page, not in the catalog"
+            )
         if outcome.dry_run:
             if r.old is None and r.changed:
                 lines.append("  new file")
-            for section, items in r.changes.items():
-                for item in items:
-                    lines.append(f"  {section}: {item}")
+            for heading, items in r.changes.items():
+                lines.extend(f"  {heading}: {item}" for item in items)
     for f in outcome.report.findings:
         page, section, line = _where(f, outcome.results)
         place = f"{page}" + (f" line {line}" if line else "") + (f" ({section})" if section else "")
         lines.append(f"{f.severity.upper():<9} {place}: {f.message}")
-        detail = " · ".join(x for x in (f"node {f.focus}", f.path and f"path {f.path}", f.value and f"value {f.value!r}") if x)
+        detail = " · ".join(
+            x for x in (f"node {f.focus}", f.path and f"path {f.path}", f.value and f"value {f.value!r}") if x
+        )
         lines.append(f"          {detail}")
     s = outcome.report.summary()
     verdict = "conforms" if s["conforms"] else "does not conform — nothing written"
@@ -273,7 +280,9 @@ def run_cli(paths: list[Path], data: Path | None, out: Path | None, dry_run: boo
     """Body of ``stackatlas ingest``: 0 written (or nothing to write), 1 violations, 2 bad input."""
     console = Console(stderr=True)
     try:
-        with Progress(console=console, transient=True, disable=not console.is_terminal or len(paths) < 1) as bar:
+        with Progress(
+            console=console, transient=True, disable=not console.is_terminal or len(paths) < 1
+        ) as bar:
             outcome = ingest(paths, data, out, dry_run, bar)
     except InputError as exc:
         print(f"stackatlas: {exc}", file=sys.stderr)

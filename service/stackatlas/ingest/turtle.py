@@ -34,7 +34,7 @@ def _grouped(triples: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def _body(triples: list[ox.Triple], prefixes: dict[str, str]) -> str:
-    text = ox.serialize(_grouped(triples), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
+    text = (ox.serialize(_grouped(triples), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode()
     return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix"))
 
 
@@ -55,7 +55,9 @@ def to_turtle(built: Built, page_name: str) -> bytes:
         body = _body(block.triples, prefixes).strip("\n")
         # every line that starts without indentation opens a subject block: space them out
         lines = body.splitlines()
-        spaced = [("\n" + line if i and not line.startswith(("\t", " ")) else line) for i, line in enumerate(lines)]
+        spaced = [
+            ("\n" + line if i and not line.startswith(("\t", " ")) else line) for i, line in enumerate(lines)
+        ]
         out.append("\n".join(spaced))
     text = "\n".join(out) + "\n"
     return text.replace(f"<{built.graph}>", "<>").encode()

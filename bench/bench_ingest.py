@@ -39,17 +39,19 @@ def pages_catalog(n: int, seed: int) -> Path:
 def build_only(directory: str) -> dict[str, object]:
     from stackatlas.ingest.build import build
     from stackatlas.ingest.catalog import load_catalog
+    from stackatlas.ingest.linker import slugify
     from stackatlas.ingest.page import read_page
     from stackatlas.ingest.turtle import to_turtle
-    from stackatlas.vocab import GRAPH
+    from stackatlas.vocab import GRAPH, vendor_iri
 
     root = Path(directory)
     catalog = load_catalog(root, skip=sorted((root / "vendors").glob("*.ttl")))
+    pages = [(path, path.read_bytes()) for path in sorted((root / "pages").glob("*.txt"))]
+    read = [(path, raw, read_page(path, raw)) for path, raw in pages]
+    for _path, _raw, page in read:  # as `ingest` does: the pages of one run may name each other
+        catalog.add_vendor(page.title.text, str(vendor_iri(slugify(page.title.text))))
     size = 0
-    pages = sorted((root / "pages").glob("*.txt"))
-    for path in pages:
-        raw = path.read_bytes()
-        page = read_page(path, raw)
+    for path, raw, page in read:
         size += len(to_turtle(build(page, catalog, str(GRAPH[f"vendors/{path.stem}"]), raw), path.name))
     return {"pages": len(pages), "turtle_bytes": size}
 

@@ -22,6 +22,7 @@ from rdflib.namespace import RDF, SKOS
 
 from stackatlas.ingest import ingest
 from stackatlas.ingest.lists import Splitter
+from stackatlas.ingest.names import NameIndex
 from stackatlas.vocab import GRAPH, SA, vendor_iri
 
 REPO = Path(__file__).resolve().parents[1]
@@ -389,7 +390,7 @@ def test_a_directory_of_pages(tmp_path: Path):
 
 def test_splitter_on_the_dagster_lines():
     names = ["dbt", "dbt Cloud", "FedRAMP", "ClickHouse", "Apache Airflow", "Airflow", "K8s", "Dagster"]
-    splitter = Splitter(names)
+    splitter = Splitter(NameIndex(names))
     line = (
         "Massive existing Airflow deployments — migration is real work; the asset model isn't just rebadged "
         "tasksLong-running training jobs (hours+) — KServe / Argo Workflows may fit betterWorkloads needing "

@@ -56,6 +56,15 @@ class Built:
     def origins(self) -> dict[str, Origin]:
         return self.triples.origins
 
+    @property
+    def triple_sections(self) -> dict[tuple[str, str, str], str]:
+        """(subject, predicate, object as N-Triples term) → the page section that stated it."""
+        return {
+            (t.subject.value, t.predicate.value, str(t.object)): block.section  # type: ignore[union-attr]
+            for block in self.triples.blocks
+            for t in block.triples
+        }
+
 
 class Builder:
     def __init__(self, page: Page, catalog: Catalog, graph: str, raw: bytes) -> None:
@@ -69,9 +78,7 @@ class Builder:
         self.base = f"{self.me}/"
         self.t = Triples()
         self.linker = Linker(catalog, self.me)
-        self.splitter = Splitter(
-            [*catalog.vendor_names, *catalog.certifications, *catalog.categories, self.name]
-        )
+        self.splitter = Splitter(catalog.name_index())
 
     def part(self, key: str) -> str:
         return self.base + key

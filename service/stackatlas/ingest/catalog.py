@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from ..errors import InputError
 from ..loader import RDF_SUFFIXES
 from ..vocab import GRAPH, ID, SA, graph_for
+from .names import NameIndex
 
 _VENDOR_TYPES = {str(SA.Vendor), str(SA.CatalogEntry)}
 
@@ -49,9 +50,22 @@ class Catalog:
     sources: dict[str, SourceInfo] = field(default_factory=dict)
     """Vendor IRI → the source page describing it (dcterms:subject)."""
     files: list[Path] = field(default_factory=list)
+    _index: NameIndex | None = field(default=None, repr=False)
 
     def vendor_for(self, name: str) -> str | None:
         return self.vendor_names.get(name)
+
+    def add_vendor(self, name: str, iri: str) -> None:
+        """A vendor a page of this run introduces (pages of one run may name each other)."""
+        self.vendor_names.setdefault(name, iri)
+        self.vendor_labels.setdefault(iri, name)
+        self._index = None
+
+    def name_index(self) -> NameIndex:
+        """Every name that may occur in a page and must be read as one: vendors, certifications, categories."""
+        if self._index is None:
+            self._index = NameIndex([*self.vendor_names, *self.certifications, *self.categories])
+        return self._index
 
 
 def _rdf_files(root: Path) -> list[Path]:

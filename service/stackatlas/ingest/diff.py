@@ -68,25 +68,43 @@ def _alternatives(nodes: dict[str, dict[str, set[str]]], catalog: Catalog, stubs
     }
 
 
-def section_of(built: Built, subject: str) -> str:
-    origin = built.origins.get(subject)
-    if origin:
-        return origin.section
-    key = subject.rsplit("/", 1)[-1]
-    for prefix, section in (
-        ("claim-", "Industry Fit: Compliance certifications"),
-        ("alternative-", "AI-Suggested Alternatives"),
-        ("strength-", "AI-Identified Strengths"),
-        ("limitation-", "AI-Identified Limitations"),
-        ("risk-", "Trust Risks"),
-        ("use-case-", "Use Case Scenarios"),
-        ("impact-", "Stack Impact"),
-        ("inpact", "INPACT Score"),
-        ("goals", "GOALS Score"),
-    ):
-        if key.startswith(prefix):
-            return section
-    return "other"
+_KEYS = (
+    ("claim-", "Industry Fit: Compliance certifications"),
+    ("alternative-", "AI-Suggested Alternatives"),
+    ("strength-", "AI-Identified Strengths"),
+    ("limitation-", "AI-Identified Limitations"),
+    ("best-suited-for-", "Industry Fit: Best suited for"),
+    ("use-with-caution-", "Industry Fit: Use with caution for"),
+    ("risk-", "Trust Risks"),
+    ("use-case-", "Use Case Scenarios"),
+    ("impact-", "Stack Impact"),
+    ("watch-for-", "Watch For"),
+    ("poc-", "2-Week POC Checklist"),
+    ("inpact", "INPACT Score"),
+    ("goals", "GOALS Score"),
+    ("offering-", "header"),
+)
+
+
+def _by_key(iri: str, built: Built) -> str | None:
+    if not iri.startswith(built.vendor + "/"):
+        return None
+    key = iri.rsplit("/", 1)[-1]
+    return next((section for prefix, section in _KEYS if key.startswith(prefix)), None)
+
+
+def section_of(built: Built, s: str, p: str, o: str) -> str:
+    """The page section a triple belongs to, for the new file's triples and the old file's."""
+    own = built.triple_sections.get((s, p, o))
+    if own:
+        return own
+    if s != built.vendor:
+        origin = built.origins.get(s)
+        return origin.section if origin else (_by_key(s, built) or "other")
+    by_object = _by_key(o.strip("<>"), built)
+    if by_object:
+        return by_object
+    return next((sec for (vs, vp, _), sec in built.triple_sections.items() if vs == s and vp == p), "other")
 
 
 def diff(old: list[ox.Triple], built: Built, catalog: Catalog) -> Changes:
@@ -106,8 +124,8 @@ def diff(old: list[ox.Triple], built: Built, catalog: Catalog) -> Changes:
     skip = {"Industry Fit: Compliance certifications", "AI-Suggested Alternatives", "provenance"}
     for sign, triples in (("-", old_set - new_set), ("+", new_set - old_set)):
         for s, p, o in sorted(triples):
-            section = section_of(built, s)
-            if section in skip and p != str(SA.complianceText):
+            section = section_of(built, s, p, o)
+            if (section in skip and p != str(SA.complianceText)) or p == str(SA.sourceChecksum):
                 continue
             changes[section].append(f"{sign} {compact_iri(s)} {compact_iri(p)} {_short(o)}")
     return {k: v for k, v in changes.items() if v}

@@ -9,7 +9,6 @@ becomes a stub vendor, listed in the report for a curator.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..vocab import vendor_iri
@@ -29,20 +28,16 @@ class Linker:
     """Stub vendor IRI → the name the page gives it."""
 
     def __post_init__(self) -> None:
-        names = sorted(
-            (n for n, iri in self.catalog.vendor_names.items() if iri != self.own and n.strip()),
-            key=len,
-            reverse=True,
-        )
-        self._pattern = (
-            re.compile("|".join(rf"(?<![\w]){re.escape(n)}(?![\w])" for n in names)) if names else None
-        )
+        self._own_names = [n for n, iri in self.catalog.vendor_names.items() if iri == self.own]
 
     def named_in(self, text: str) -> list[str]:
         """Vendor IRIs the text names, in order of first appearance."""
-        if self._pattern is None or not text:
+        if not text:
             return []
-        found = [self.catalog.vendor_names[m.group(0)] for m in self._pattern.finditer(text)]
+        index = self.catalog.name_index()
+        names = self.catalog.vendor_names
+        # certification and category names are in the index too, so that "Data Quality" is not read as "Data"
+        found = [names[name] for _, name in index.find(text, exclude=self._own_names) if name in names]
         return list(dict.fromkeys(found))
 
     def resolve(self, name: str) -> str:

@@ -110,10 +110,7 @@ def ingest(
         targets[path] = target
     catalog = load_catalog(root, skip=targets.values())
     for _path, _raw, page in pages:
-        # the pages of one run are vendors of the catalog too: they may name each other
-        iri = str(vendor_iri(slugify(page.title.text)))
-        catalog.vendor_names.setdefault(page.title.text, iri)
-        catalog.vendor_labels.setdefault(iri, page.title.text)
+        catalog.add_vendor(page.title.text, str(vendor_iri(slugify(page.title.text))))
     results = _build_all(pages, targets, catalog, root, progress)
     report = _validate(results, catalog, root)
     for result in results:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS, XSD
 
 from ..vocab import SA, SPDX_LICENSE, layer_iri, vendor_iri
 from .catalog import Catalog, source_fallback
 from .compliance import CertificationFinder, Claim, read_claims
+from .errors import PageError
 from .header import Header, resolve_header
 from .linker import Linker, slugify
 from .lists import Splitter, strip_marker
@@ -486,7 +488,6 @@ class Builder:
                 raise_error(
                     self.page, line, "Stack Impact: expected 'Lx <impact>' with a layer of the layer scheme"
                 )
-                continue
             layer = impact.group(1)
             if layer in seen:
                 raise_error(self.page, line, f"Stack Impact: layer {layer} appears twice")
@@ -550,9 +551,7 @@ def _subsections(section: Section, names: tuple[str, ...]) -> dict[str, list[Lin
     return {name: [line for line in lines if line.text] for name, lines in found.items()}
 
 
-def raise_error(page: Page, line: Line, message: str) -> None:
-    from .errors import PageError
-
+def raise_error(page: Page, line: Line, message: str) -> NoReturn:
     raise PageError(page.path, line.number, message)
 
 

@@ -277,9 +277,7 @@ def run_cli(paths: list[Path], data: Path | None, out: Path | None, dry_run: boo
     """Body of ``stackatlas ingest``: 0 written (or nothing to write), 1 violations, 2 bad input."""
     console = Console(stderr=True)
     try:
-        with Progress(
-            console=console, transient=True, disable=not console.is_terminal or len(paths) < 1
-        ) as bar:
+        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             outcome = ingest(paths, data, out, dry_run, bar)
     except InputError as exc:
         print(f"stackatlas: {exc}", file=sys.stderr)

@@ -33,9 +33,11 @@ class Triples:
         self.blocks: list[Block] = []
         self.origins: dict[str, Origin] = {}
         self._seen: set[ox.Triple] = set()
+        self._line: int | None = None
 
     def section(self, name: str, line: int) -> None:
         self.blocks.append(Block(name, line))
+        self._line = None
 
     def at(self, line: int) -> Triples:
         """Let the next new subjects be tied to ``line`` (within the current section)."""
@@ -49,7 +51,7 @@ class Triples:
         self._seen.add(triple)
         block = self.blocks[-1]
         if s not in self.origins:
-            self.origins[s] = Origin(block.section, getattr(self, "_line", block.line))
+            self.origins[s] = Origin(block.section, self._line or block.line)
         block.triples.append(triple)
 
     def iri(self, s: str, p: str, o: str) -> None:

@@ -899,6 +899,7 @@ def split_for_pages(triples: TripleList, v: Vendor, page: bytes) -> tuple[Triple
     head = TripleList()
     head.add(own, str(RDF.type), str(SA.SourceGraph))
     head.add(own, str(PROV.wasAttributedTo), str(ID[GENERATOR_AGENT]))
+    head.add(own, str(PROV.wasDerivedFrom), source_iri(v.slug))
     curated.triples[:0] = head.triples
     return page_part, curated
 

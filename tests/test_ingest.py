@@ -106,12 +106,17 @@ def test_dagster_graph_records_its_page_and_checksum():
 
 
 def test_curator_file_is_attributed_to_the_curators_not_the_page():
+    """The curators' reading of the page: derived from it, attributed to them, dated."""
     curation = DATA / "curation" / "dagster.ttl"
     graph = GRAPH["curation/dagster"]
     g = graph_of(curation, str(graph))
     prov = "http://www.w3.org/ns/prov#"
-    assert g.value(graph, URIRef(prov + "wasAttributedTo")) is not None
-    assert g.value(graph, URIRef(prov + "wasDerivedFrom")) is None
+    assert g.value(graph, URIRef(prov + "wasAttributedTo")) == URIRef(
+        "https://w3id.org/stackatlas/id/agent/stackatlas-curators"
+    )
+    assert g.value(graph, URIRef(prov + "wasDerivedFrom")) == URIRef(
+        "https://w3id.org/stackatlas/id/source/dagster"
+    )
     assert g.value(graph, URIRef("http://purl.org/dc/terms/created")) == Literal(
         "2026-11-24", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")
     )

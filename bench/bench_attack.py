@@ -54,6 +54,10 @@ VENDOR_QUERY = (
     '{ vendor(id: "dagster") { name layer { code } alternatives { vendor { name } } risks { description } } }'
 )
 POINT_LOOKUP = "SELECT ?name WHERE { vendor:dagster skos:prefLabel ?name }"
+PANIC = (  # aborts pyoxigraph 0.5.13, see docs/upstream/pyoxigraph-order-by-panic.md
+    'SELECT ?o WHERE { VALUES ?o { "16" "26" 16 27 20 "1" "9" "8" "4" "1" 21 7 '
+    '"24" 8 "16" "12" 8 "10" "14" "18" "4" } } ORDER BY ?o'
+)
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
@@ -170,9 +174,7 @@ def attacks(url: str) -> dict[str, Callable[[httpx.Client], object]]:
             f"{url}/sparql", content=service, headers={"Content-Type": "application/sparql-query"}
         ),
         "abandoned runaway query": abandoned,
-        "engine panic (ORDER BY)": lambda c: c.get(
-            f"{url}/sparql", params={"query": "SELECT * { ?s ?p ?o } ORDER BY ?o ?p ?s"}
-        ),
+        "engine panic (ORDER BY)": lambda c: c.get(f"{url}/sparql", params={"query": PANIC}),
         "10,000 nested brackets": lambda c: c.post(
             f"{url}/sparql", content=deep, headers={"Content-Type": "application/sparql-query"}
         ),

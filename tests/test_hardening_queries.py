@@ -21,7 +21,10 @@ import pytest
 from conftest import free_port
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-PANIC = "SELECT * { ?s ?p ?o } ORDER BY ?o ?p ?s"
+PANIC = (  # aborts pyoxigraph 0.5.13 (docs/upstream/pyoxigraph-order-by-panic.md); no data needed
+    'SELECT ?o WHERE { VALUES ?o { "16" "26" 16 27 20 "1" "9" "8" "4" "1" 21 7 '
+    '"24" 8 "16" "12" 8 "10" "14" "18" "4" } } ORDER BY ?o'
+)
 
 
 def client(address: str) -> httpx.Client:

@@ -100,6 +100,7 @@ class OxigraphStore(Store):
             self.ox = staging
         else:
             self.ox.extend(staging)
+        self.bump_generation()
 
     def _query(
         self, query: str, bindings: Bindings | None = None

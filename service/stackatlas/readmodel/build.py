@@ -224,7 +224,9 @@ def stack_impact(node: Node, concepts: Concepts) -> r.StackImpact:
 
 def item(node: Node) -> r.Item:
     """A list entry's text: sa:text, else sa:description."""
-    return r.Item(iri=node.iri, text=node.text(p(SA.text), p(SA.description)) or "", graphs=frozenset(node.graphs))
+    return r.Item(
+        iri=node.iri, text=node.text(p(SA.text), p(SA.description)) or "", graphs=frozenset(node.graphs)
+    )
 
 
 def source(row: Mapping[str, object]) -> r.Source:
@@ -240,4 +242,3 @@ def source(row: Mapping[str, object]) -> r.Source:
         retrieved_on=text("retrieved"),
         disclaimer=text("disclaimer"),
     )
-

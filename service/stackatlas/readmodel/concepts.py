@@ -17,7 +17,9 @@ CERTIFICATION_PREFIX = str(ID["certification/"])
 
 
 class Concepts:
-    def __init__(self, rows: list[Row]) -> None:
+    def __init__(self, rows: list[Row], vendor_classes: frozenset[str] = frozenset()) -> None:
+        self.vendor_classes = vendor_classes
+        """sa:Vendor and its subclasses: typing by any of them makes a vendor."""
         self.by_iri: dict[str, Concept] = {}
         for row in rows:
             iri = str(row["c"])

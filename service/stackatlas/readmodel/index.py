@@ -27,7 +27,7 @@ class IndexEntry:
     aliases: tuple[str, ...]
     catalog_entry: bool
     layer: Concept | None
-    """The vendor's own layer, else the lowest layer integrations naming it give (``layer_is_own`` says which)."""
+    """The vendor's own layer, else the lowest layer integrations naming it give (see ``layer_is_own``)."""
     layer_is_own: bool
     related: bool
     """True when some relation (either way) touches the vendor."""

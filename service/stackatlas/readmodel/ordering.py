@@ -11,6 +11,7 @@ HTML page's tables) use the named keys below rather than inventing their own.
 from __future__ import annotations
 
 import re
+
 from .records import ComplianceClaim, Concept, Integration, Mention, StackImpact, TrustRisk
 
 _DIGITS = re.compile(r"(\d+)")
@@ -67,4 +68,3 @@ def by_layer_rank(impact: StackImpact) -> tuple[int, str]:
     """Stack impact from the lowest layer up."""
     rank = impact.layer.rank if impact.layer and impact.layer.rank is not None else 0
     return (rank, impact.iri)
-

@@ -36,7 +36,9 @@ KINDS = tuple(q.RELATION_PROPERTIES)
 """Relation kinds: "alternative", "integration", "mention"."""
 
 _OWNER_PROPERTY = {kind: str(SA[props[0].removeprefix("sa:")]) for kind, props in q.RELATION_PROPERTIES.items()}
-_TARGET_PROPERTY = {kind: str(SA[props[1].removeprefix("sa:")]) for kind, props in q.RELATION_PROPERTIES.items()}
+_TARGET_PROPERTY = {
+    kind: str(SA[props[1].removeprefix("sa:")]) for kind, props in q.RELATION_PROPERTIES.items()
+}
 
 
 class Reader:
@@ -71,10 +73,16 @@ class Reader:
     # -- vocabularies --------------------------------------------------------
 
     def concepts(self) -> Concepts:
-        return self.cached("concepts", lambda: Concepts(self._select(q.CONCEPTS)))
+        """The vocabularies, with the vendor classes (read together, once per generation)."""
+
+        def compute() -> Concepts:
+            classes = frozenset(str(row["c"]) for row in self._select(q.VENDOR_CLASSES))
+            return Concepts(self._select(q.CONCEPTS), classes)
+
+        return self.cached("concepts", compute)
 
     def vendor_classes(self) -> frozenset[str]:
-        return self.cached("vendor-classes", lambda: frozenset(str(r["c"]) for r in self._select(q.VENDOR_CLASSES)))
+        return self.concepts().vendor_classes
 
     def layers(self) -> list[r.Concept]:
         """The layers of the architecture, L1 first (by sa:rank, then code)."""
@@ -85,8 +93,9 @@ class Reader:
     def cores(self, iris: Iterable[str]) -> dict[str, r.VendorCore]:
         """Each vendor's own facts (one query); an IRI the data says nothing about gets an unnamed core."""
         wanted = list(dict.fromkeys(iris))
-        if not wanted:
-            return {}
+        return self._cores(wanted) if wanted else {}
+
+    def _cores(self, wanted: list[str]) -> dict[str, r.VendorCore]:
         nodes = collect(self._select(q.statements(iri_term(i) for i in wanted)))
         concepts, classes = self.concepts(), self.vendor_classes()
         return {i: build.core(nodes.get(i) or Node(i), concepts, classes) for i in wanted}
@@ -107,7 +116,9 @@ class Reader:
         incoming = self._incoming(terms, KINDS)
 
         vendor_nodes = {i: own.get(i) or Node(i) for i in wanted}
-        relations = {i: self._relations_of(vendor_nodes[i], parts, incoming.get(i, []), concepts) for i in wanted}
+        relations = {
+            i: self._relations_of(vendor_nodes[i], parts, incoming.get(i, []), concepts) for i in wanted
+        }
         named = {
             end
             for rel in relations.values()
@@ -116,9 +127,11 @@ class Reader:
             if end and end not in vendor_nodes
         }
         cores = {i: build.core(n, concepts, classes) for i, n in vendor_nodes.items()}
-        related_cores = self.cores(sorted(named))
+        # Always five queries, even when a list is empty (VALUES with no term
+        # matches nothing): the cost of a read does not depend on the data.
+        related_cores = self._cores(sorted(named))
         graphs = {i: set(cores[i].graphs) | part_graphs[i] for i in wanted}
-        sources = self.sources(set().union(*graphs.values()))
+        sources = self._sources(sorted(set().union(*graphs.values())))
 
         result = {}
         for i in wanted:
@@ -136,20 +149,27 @@ class Reader:
                 claims=build.linked(node, str(SA.complianceClaim), parts, claim),
                 assessments=tuple(
                     sorted(
-                        build.linked(node, str(SA.assessment), parts, lambda n: build.assessment(n, concepts, parts)),
-                        key=lambda a: (a.framework is None or a.framework.notation != "INPACT", _code(a.framework)),
+                        build.linked(
+                            node, str(SA.assessment), parts, lambda n: build.assessment(n, concepts, parts)
+                        ),
+                        key=lambda a: (
+                            a.framework is None or a.framework.notation != "INPACT",
+                            _code(a.framework),
+                        ),
                     )
                 ),
                 relations=rel,
                 risks=build.linked(node, str(SA.trustRisk), parts, lambda n: build.risk(n, concepts)),
                 use_cases=build.linked(node, str(SA.useCase), parts, lambda n: build.use_case(n, concepts)),
-                stack_impact=build.linked(node, str(SA.stackImpact), parts, lambda n: build.stack_impact(n, concepts)),
+                stack_impact=build.linked(
+                    node, str(SA.stackImpact), parts, lambda n: build.stack_impact(n, concepts)
+                ),
                 strengths=build.linked(node, str(SA.strength), parts, build.item),
                 limitations=build.linked(node, str(SA.limitation), parts, build.item),
                 best_suited_for=build.linked(node, str(SA.bestSuitedFor), parts, build.item),
                 use_with_caution_for=build.linked(node, str(SA.useWithCautionFor), parts, build.item),
                 related={e: related[e] for e in _named_by(rel) if e in related},
-                sources=tuple(sources[g] for g in sorted(graphs[i]) if g in sources),
+                sources=tuple(s for g in sorted(graphs[i]) for s in sources.get(g, ())),
             )
         return result
 
@@ -196,15 +216,17 @@ class Reader:
             return {}
         return _lowest_layers(self._select(q.target_layers(iri_term(i) for i in wanted)), self.concepts())
 
-    def sources(self, graphs: Iterable[str]) -> dict[str, r.Source]:
-        """The source page of each named graph (one query)."""
+    def sources(self, graphs: Iterable[str]) -> dict[str, tuple[r.Source, ...]]:
+        """The source pages of each named graph (one query), by page IRI; a graph without one has none."""
         wanted = sorted(set(graphs))
-        if not wanted:
-            return {}
-        found: dict[str, r.Source] = {}
+        return self._sources(wanted) if wanted else {}
+
+    def _sources(self, wanted: list[str]) -> dict[str, tuple[r.Source, ...]]:
+        found: dict[str, dict[str | None, r.Source]] = defaultdict(dict)
         for row in self._select(q.sources(iri_term(g) for g in wanted)):
-            found.setdefault(str(row["g"]), build.source(row))
-        return found
+            source = build.source(row)
+            found[source.graph].setdefault(source.page, source)
+        return {g: tuple(sorted(s.values(), key=lambda x: x.page or "")) for g, s in found.items()}
 
     def index(self) -> CatalogIndex:
         """Every vendor's names, layer (with the fallback) and page flag; cached per store generation."""
@@ -243,7 +265,9 @@ class Reader:
             return [parts[i] for i in vendor.iris(_OWNER_PROPERTY[kind]) if i in parts]
 
         return r.Relations(
-            alternatives=tuple(build.alternative(n, subject) for n in build.in_page_order(forward("alternative"))),
+            alternatives=tuple(
+                build.alternative(n, subject) for n in build.in_page_order(forward("alternative"))
+            ),
             alternative_of=tuple(build.alternative(n, o) for o, n in reverse["alternative"]),
             integrations=tuple(
                 build.integration(n, subject, concepts) for n in build.in_page_order(forward("integration"))

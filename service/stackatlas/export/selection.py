@@ -222,7 +222,7 @@ def _nodes(reader: Reader, chosen: set[str]) -> tuple[dict[str, Node], set[str]]
     the one integrations naming it give (``Reader.layer_fallbacks``). An edge end
     the graph does not type as a vendor still gets a node, without layer.
     """
-    cores = reader.cores(sorted(chosen))
+    cores = reader.refs(sorted(chosen))
     fallbacks = reader.layer_fallbacks(sorted(i for i, c in cores.items() if c.is_vendor and c.layer is None))
     nodes: dict[str, Node] = {}
     graphs: set[str] = set()
@@ -280,7 +280,7 @@ def _select(reader: Reader, query: MapQuery) -> IntegrationMap:
     kinds = [k.value for k in query.kinds]
     if query.vendors:
         seeds = [str(vendor_iri(slug)) for slug in query.vendors]
-        known = reader.cores(seeds)
+        known = reader.refs(seeds)
         for slug, iri in zip(query.vendors, seeds, strict=True):
             if not known[iri].is_vendor:
                 entries = [e.slug for e in reader.index().entries if e.catalog_entry]

@@ -45,13 +45,13 @@ def vendor_for_slug(slug: str) -> str | None:
     return str(vendor_iri(slug)) if _SLUG.match(slug) else None
 
 
-async def _existing_vendor(info: Info, slug: str, what: str = "vendor") -> rm.VendorCore:
-    """The vendor's core, or a UserError naming the closest known ids."""
+async def _existing_vendor(info: Info, slug: str, what: str = "vendor") -> rm.VendorRef:
+    """The vendor's reference, or a UserError naming the closest known ids."""
     found = vendor_for_slug(slug)
-    core = await info.context.loaders.core(found) if found else None
-    if core is None or not core.named:
+    ref = await info.context.loaders.ref(found) if found else None
+    if ref is None or not ref.named:
         raise await info.context.catalog.unknown_vendor(slug, what)
-    return core
+    return ref
 
 
 async def _layers(info: Info) -> list[Layer]:
@@ -85,8 +85,8 @@ class Query:
         found = vendor_for_slug(id)
         if found is None:
             return None
-        core = await info.context.loaders.core(found)
-        return Vendor(iri=found) if core.named else None
+        ref = await info.context.loaders.ref(found)
+        return Vendor(iri=found) if ref.named else None
 
     @strawberry.field(
         description="Vendors, filtered and paged. `search` matches names and aliases, case-insensitively; "

@@ -28,6 +28,8 @@ from .records import (
     UseCase,
     Vendor,
     VendorCore,
+    VendorRef,
+    assessment_under,
     license_code,
 )
 
@@ -58,6 +60,8 @@ __all__ = [
     "UseCase",
     "Vendor",
     "VendorCore",
+    "VendorRef",
+    "assessment_under",
     "ends",
     "license_code",
     "reader_for",

@@ -16,15 +16,16 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from typing import TypeVar, cast
 
 from ..store import Row, Store
 from ..store.queries import readmodel as q
 from ..store.terms import iri as iri_term
 from ..vocab import SA
-from . import build
+from . import build, ordering
 from . import records as r
+from .build import S
 from .concepts import LAYER_PREFIX, Concepts
 from .index import CatalogIndex
 from .nodes import Node, collect
@@ -100,22 +101,41 @@ class Reader:
         concepts, classes = self.concepts(), self.vendor_classes()
         return {i: build.core(nodes.get(i) or Node(i), concepts, classes) for i in wanted}
 
-    def read(self, iris: Iterable[str]) -> dict[str, r.Vendor]:
-        """Full records of the vendors, with both-way relations and the cores of every vendor they name."""
+    def refs(self, iris: Iterable[str]) -> dict[str, r.VendorRef]:
+        """Each vendor's name, types and layer (one query, a few rows per vendor)."""
+        wanted = list(dict.fromkeys(iris))
+        return self._refs(wanted) if wanted else {}
+
+    def _refs(self, wanted: list[str]) -> dict[str, r.VendorRef]:
+        nodes = collect(self._select(q.refs(iri_term(i) for i in wanted)))
+        concepts, classes = self.concepts(), self.vendor_classes()
+        return {i: build.ref(nodes.get(i) or Node(i), concepts, classes) for i in wanted}
+
+    def read(self, iris: Iterable[str], cores: Mapping[str, r.VendorCore] | None = None) -> dict[str, r.Vendor]:
+        """Records of the vendors, with both-way relations and references to every vendor they name.
+
+        ``cores`` are the vendors' cores when the caller already has them (a
+        GraphQL request batches them with other fields); else they are read here.
+        """
         wanted = list(dict.fromkeys(iris))
         if not wanted:
             return {}
         terms = [iri_term(i) for i in wanted]
-        concepts, classes = self.concepts(), self.vendor_classes()
-        own = collect(self._select(q.statements(terms)))
+        concepts = self.concepts()
+        if cores is None:
+            cores = self._cores(wanted)
         part_rows = self._select(q.parts(terms))
         parts = collect(part_rows)
+        # The vendor → part links, by linking property: what page order and
+        # the sections are read from.
+        vendor_nodes = {i: Node(i) for i in wanted}
         part_graphs: dict[str, set[str]] = defaultdict(set)
         for row in part_rows:
-            part_graphs[str(row["v"])].add(str(row["g"]))
+            vendor = str(row["v"])
+            vendor_nodes[vendor].add(str(row["rp"]), str(row["s"]), "")
+            part_graphs[vendor].add(str(row["g"]))
         incoming = self._incoming(terms, KINDS)
 
-        vendor_nodes = {i: own.get(i) or Node(i) for i in wanted}
         relations = {
             i: self._relations_of(vendor_nodes[i], parts, incoming.get(i, []), concepts) for i in wanted
         }
@@ -126,52 +146,61 @@ class Reader:
             for end in ends(item)
             if end and end not in vendor_nodes
         }
-        cores = {i: build.core(n, concepts, classes) for i, n in vendor_nodes.items()}
         # Always five queries, even when a list is empty (VALUES with no term
         # matches nothing): the cost of a read does not depend on the data.
-        related_cores = self._cores(sorted(named))
+        related_refs = self._refs(sorted(named))
         graphs = {i: set(cores[i].graphs) | part_graphs[i] for i in wanted}
         sources = self._sources(sorted(set().union(*graphs.values())))
 
         result = {}
         for i in wanted:
             node = vendor_nodes[i]
-            offering_nodes = {o: parts[o] for o in node.iris(str(SA.offering)) if o in parts}
+            offering_nodes = {o: parts[o] for o in node.iris(S.offering) if o in parts}
 
             def claim(n: Node, offerings: dict[str, Node] = offering_nodes) -> r.ComplianceClaim:
                 return build.claim(n, concepts, offerings)
 
             rel = relations[i]
-            related = {**related_cores, **cores}
+            related: dict[str, r.VendorRef] = {**related_refs, **{c.iri: c for c in cores.values()}}
             result[i] = r.Vendor(
                 core=cores[i],
-                offerings=build.linked(node, str(SA.offering), parts, build.offering),
-                claims=build.linked(node, str(SA.complianceClaim), parts, claim),
-                assessments=tuple(
-                    sorted(
-                        build.linked(
-                            node, str(SA.assessment), parts, lambda n: build.assessment(n, concepts, parts)
-                        ),
-                        key=lambda a: (
-                            a.framework is None or a.framework.notation != "INPACT",
-                            _code(a.framework),
-                        ),
-                    )
-                ),
+                offerings=build.linked(node, S.offering, parts, build.offering),
+                claims=build.linked(node, S.complianceClaim, parts, claim),
                 relations=rel,
-                risks=build.linked(node, str(SA.trustRisk), parts, lambda n: build.risk(n, concepts)),
-                use_cases=build.linked(node, str(SA.useCase), parts, lambda n: build.use_case(n, concepts)),
+                risks=build.linked(node, S.trustRisk, parts, lambda n: build.risk(n, concepts)),
+                use_cases=build.linked(node, S.useCase, parts, lambda n: build.use_case(n, concepts)),
                 stack_impact=build.linked(
-                    node, str(SA.stackImpact), parts, lambda n: build.stack_impact(n, concepts)
+                    node, S.stackImpact, parts, lambda n: build.stack_impact(n, concepts)
                 ),
-                strengths=build.linked(node, str(SA.strength), parts, build.item),
-                limitations=build.linked(node, str(SA.limitation), parts, build.item),
-                best_suited_for=build.linked(node, str(SA.bestSuitedFor), parts, build.item),
-                use_with_caution_for=build.linked(node, str(SA.useWithCautionFor), parts, build.item),
+                strengths=build.linked(node, S.strength, parts, build.item),
+                limitations=build.linked(node, S.limitation, parts, build.item),
+                best_suited_for=build.linked(node, S.bestSuitedFor, parts, build.item),
+                use_with_caution_for=build.linked(node, S.useWithCautionFor, parts, build.item),
                 related={e: related[e] for e in _named_by(rel) if e in related},
                 sources=tuple(s for g in sorted(graphs[i]) for s in sources.get(g, ())),
             )
         return result
+
+    def assessments(self, iris: Iterable[str]) -> dict[str, tuple[r.Assessment, ...]]:
+        """Each vendor's assessments (INPACT first) with dimensions and criteria, in one query."""
+        wanted = list(dict.fromkeys(iris))
+        if not wanted:
+            return {}
+        concepts = self.concepts()
+        rows = self._select(q.assessments(iri_term(i) for i in wanted))
+        nodes = collect(rows)
+        owned: dict[str, Node] = {i: Node(i) for i in wanted}
+        for row in rows:
+            owned[str(row["v"])].add(S.assessment, str(row["a"]), "")
+        return {
+            i: tuple(
+                sorted(
+                    build.linked(owned[i], S.assessment, nodes, lambda n: build.assessment(n, concepts, nodes)),
+                    key=lambda a: ordering.assessment_order(a.framework, a.iri),
+                )
+            )
+            for i in wanted
+        }
 
     def relations(self, iris: Iterable[str], kinds: Collection[str] = KINDS) -> dict[str, r.Relations]:
         """Relations of the given kinds both ways (two queries), without the vendors' other parts."""
@@ -259,7 +288,7 @@ class Reader:
             if kind is not None and node.text(_TARGET_PROPERTY[kind]) == subject:
                 reverse[kind].append((owner, node))
         for found in reverse.values():
-            found.sort(key=lambda pair: page_order(pair[1].one(str(SA.position)), pair[1].iri))
+            found.sort(key=lambda pair: page_order(pair[1].one(S.position), pair[1].iri))
 
         def forward(kind: str) -> list[Node]:
             return [parts[i] for i in vendor.iris(_OWNER_PROPERTY[kind]) if i in parts]

@@ -39,8 +39,8 @@ class Source:
 
 
 @dataclass(frozen=True)
-class VendorCore:
-    """What a vendor's own statements say: names, layer, texts. Enough to name and place it."""
+class VendorRef:
+    """Enough to name, link and place a vendor: what lists, maps and relations need of the vendors they name."""
 
     iri: str
     slug: str
@@ -52,9 +52,17 @@ class VendorCore:
     """Typed sa:Vendor or a subclass of it."""
     catalog_entry: bool
     aliases: tuple[str, ...]
-    roles: tuple[str, ...]
     layer: Concept | None
     """The layer the vendor's own statements give; see ``Reader.layer_fallbacks`` for the map's fallback."""
+    name_graphs: frozenset[str]
+    """The graphs stating the name: a map's provenance for the node."""
+
+
+@dataclass(frozen=True)
+class VendorCore(VendorRef):
+    """What a vendor's own statements say: its reference plus the page's texts and facts."""
+
+    roles: tuple[str, ...]
     category: Concept | None
     license: str | None
     website: str | None
@@ -67,8 +75,6 @@ class VendorCore:
     upstream_summary: str | None
     downstream_summary: str | None
     graphs: frozenset[str]
-    name_graphs: frozenset[str]
-    """The graphs stating the name: a map's provenance for the node."""
 
     @property
     def license_code(self) -> str | None:
@@ -142,6 +148,11 @@ class Assessment:
     scale: int | None
     dimensions: tuple[Dimension, ...]
     graphs: frozenset[str]
+
+
+def assessment_under(assessments: tuple[Assessment, ...], framework: str) -> Assessment | None:
+    """The assessment under the framework with this code (e.g. "INPACT"), if any."""
+    return next((a for a in assessments if a.framework and a.framework.notation == framework), None)
 
 
 @dataclass(frozen=True)
@@ -249,12 +260,15 @@ class Relations:
 
 @dataclass(frozen=True)
 class Vendor:
-    """Everything the read model knows about one vendor, with the vendors its relations name."""
+    """What the read model knows about one vendor, with the vendors its relations name.
+
+    Assessments are read apart (``Reader.assessments``): they are most of a
+    vendor's statements and most answers do not need them.
+    """
 
     core: VendorCore
     offerings: tuple[Offering, ...]
     claims: tuple[ComplianceClaim, ...]
-    assessments: tuple[Assessment, ...]
     relations: Relations
     risks: tuple[TrustRisk, ...]
     use_cases: tuple[UseCase, ...]
@@ -263,17 +277,14 @@ class Vendor:
     limitations: tuple[Item, ...]
     best_suited_for: tuple[Item, ...]
     use_with_caution_for: tuple[Item, ...]
-    related: Mapping[str, VendorCore]
-    """Cores of every vendor a relation (either way) names, by IRI."""
+    related: Mapping[str, VendorRef]
+    """References of every vendor a relation (either way) names, by IRI."""
     sources: tuple[Source, ...]
     """Source pages of the graphs stating the vendor or its parts, by graph IRI."""
 
     @property
     def iri(self) -> str:
         return self.core.iri
-
-    def assessment(self, framework: str) -> Assessment | None:
-        return next((a for a in self.assessments if a.framework and a.framework.notation == framework), None)
 
     def name_of(self, iri: str) -> str:
         """The name of a related vendor, with the read model's fallback (the slug)."""

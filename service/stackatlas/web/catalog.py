@@ -43,6 +43,7 @@ class VendorPage:
     """A vendor's record arranged for its HTML page."""
 
     record: rm.Vendor
+    assessments: tuple[rm.Assessment, ...]
     compliance: tuple[ClaimGroup, ...]
     integrations: tuple[rm.Integration, ...]
     mentions: tuple[rm.Mention, ...]
@@ -65,7 +66,8 @@ class VendorPage:
 
 def vendor(store: Store, iri: str) -> VendorPage:
     """Every section of a vendor's analysis, in the order the source page gives them."""
-    record = rm.reader_for(store).read([iri])[iri]
+    reader = rm.reader_for(store)
+    record = reader.read([iri])[iri]
     rel = record.relations
     groups: dict[str, list[rm.ComplianceClaim]] = {}
     for claim in sorted(record.claims, key=ordering.claim_table):
@@ -89,6 +91,7 @@ def vendor(store: Store, iri: str) -> VendorPage:
         risks[-1][1].append(risk)
     return VendorPage(
         record=record,
+        assessments=reader.assessments([iri])[iri],
         compliance=compliance,
         integrations=tuple(
             sorted(rel.integrations, key=lambda i: ordering.integration_table(i, record.name_of(i.target)))

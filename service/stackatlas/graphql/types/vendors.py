@@ -84,6 +84,9 @@ def _matches(item: rm.Integration, direction: Direction | None, layer: str | Non
 class Vendor:
     iri: str = strawberry.field(description="The vendor's IRI (https://w3id.org/stackatlas/id/vendor/…).")
 
+    async def _ref(self, info: Info) -> rm.VendorRef:
+        return await info.context.loaders.ref(self.iri)
+
     async def _core(self, info: Info) -> rm.VendorCore:
         return await info.context.loaders.core(self.iri)
 
@@ -96,16 +99,16 @@ class Vendor:
 
     @strawberry.field(description="skos:prefLabel; the id when the data gives none.")
     async def name(self, info: Info) -> str:
-        core = await self._core(info)
-        return core.name if core.named else str(self.id())
+        ref = await self._ref(info)
+        return ref.name if ref.named else str(self.id())
 
     @strawberry.field(description="Other names (skos:altLabel), e.g. 'Postgres' for PostgreSQL.")
     async def aliases(self, info: Info) -> list[str]:
-        return list((await self._core(info)).aliases)
+        return list((await self._ref(info)).aliases)
 
     @strawberry.field(description="True for a vendor with its own analysis page (sa:CatalogEntry).")
     async def catalog_entry(self, info: Info) -> bool:
-        return (await self._core(info)).catalog_entry
+        return (await self._ref(info)).catalog_entry
 
     @strawberry.field(description="The page's summary (sa:summary).")
     async def description(self, info: Info) -> str | None:
@@ -145,7 +148,7 @@ class Vendor:
 
     @strawberry.field
     async def layer(self, info: Info) -> Layer | None:
-        return Layer.of((await self._core(info)).layer)
+        return Layer.of((await self._ref(info)).layer)
 
     @strawberry.field
     async def category(self, info: Info) -> str | None:
@@ -167,12 +170,12 @@ class Vendor:
 
     @strawberry.field
     async def inpact(self, info: Info) -> Assessment | None:
-        found = (await self._record(info)).assessment("INPACT")
+        found = rm.assessment_under(await info.context.loaders.assessments.load(self.iri), "INPACT")
         return Assessment.of(found, "INPACT") if found else None
 
     @strawberry.field
     async def goals(self, info: Info) -> Assessment | None:
-        found = (await self._record(info)).assessment("GOALS")
+        found = rm.assessment_under(await info.context.loaders.assessments.load(self.iri), "GOALS")
         return Assessment.of(found, "GOALS") if found else None
 
     @strawberry.field
@@ -273,6 +276,6 @@ class Vendor:
 
 
 async def vendors_by_name(info: Info, iris: list[str]) -> list[Vendor]:
-    cores = await info.context.loaders.many_cores(iris)
-    ordered = sorted(cores, key=lambda c: ((c.name if c.named else "").casefold(), c.iri))
+    refs = await info.context.loaders.many_refs(iris)
+    ordered = sorted(refs, key=lambda c: ((c.name if c.named else "").casefold(), c.iri))
     return [Vendor(iri=c.iri) for c in ordered]

@@ -22,26 +22,35 @@ LABEL = PROLOGUE + (
     "} LIMIT 1"
 )
 
-STATEMENTS = PROLOGUE + """
+STATEMENTS = (
+    PROLOGUE
+    + """
 SELECT ?this ?p ?pLabel ?o ?oLabel ?isIri WHERE {
   ?this ?p ?o .
   OPTIONAL { ?p rdfs:label ?pLabel FILTER(LANG(?pLabel) IN ("en", "")) }
   OPTIONAL { ?o skos:prefLabel|rdfs:label ?oLabel }
   BIND(isIRI(?o) AS ?isIri)
 } ORDER BY ?p ?o"""
+)
 """The resource's own statements with labels, for the generic resource page."""
 
 REFERRERS_LIMIT = 200
 
-REFERRERS = PROLOGUE + f"""
+REFERRERS = (
+    PROLOGUE
+    + f"""
 SELECT DISTINCT ?this ?s ?sLabel ?p ?pLabel WHERE {{
   ?s ?p ?this .
   OPTIONAL {{ ?s skos:prefLabel|rdfs:label ?sLabel }}
   OPTIONAL {{ ?p rdfs:label ?pLabel FILTER(LANG(?pLabel) IN ("en", "")) }}
 }} ORDER BY ?s LIMIT {REFERRERS_LIMIT}"""
+)
 
-SOURCES = PROLOGUE + """
+SOURCES = (
+    PROLOGUE
+    + """
 SELECT DISTINCT ?this ?g WHERE { GRAPH ?g { ?this ?p ?o } } ORDER BY ?g"""
+)
 """The named graphs stating something about ``?this`` (the read model then names their source pages)."""
 
 INSTANCES = f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{ID}")) }}'

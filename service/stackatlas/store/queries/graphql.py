@@ -18,7 +18,7 @@ PROLOGUE = sparql_prologue()
 IS_VENDOR = "?v a/rdfs:subClassOf* sa:Vendor ."
 
 FRAMEWORK_VARIABLES = ("inpact", "goals")
-"""Sort keys :func:`vendor_list` can return: the assessment total under the framework bound to ``?fw_<name>``."""
+"""Sort keys :func:`vendor_list` returns: the assessment total under the framework bound to ``?fw_<name>``."""
 
 
 def vendor_list(*, layer: bool, search: bool, frameworks: Iterable[str]) -> str:

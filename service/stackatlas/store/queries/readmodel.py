@@ -18,7 +18,6 @@ PROLOGUE = sparql_prologue()
 PART_PROPERTIES = (
     "sa:offering",
     "sa:complianceClaim",
-    "sa:assessment",
     "sa:alternative",
     "sa:integration",
     "sa:mention",
@@ -30,11 +29,10 @@ PART_PROPERTIES = (
     "sa:bestSuitedFor",
     "sa:useWithCautionFor",
 )
-"""Properties from a vendor to the nodes its page states about it (its "parts")."""
+"""Properties from a vendor to the nodes its page states about it (its "parts"), assessments apart."""
 
-_PART_PATH = "|".join(
-    [*PART_PROPERTIES, "sa:assessment/sa:dimension", "sa:assessment/sa:dimension/sa:criterion"]
-)
+_PART_LIST = ", ".join(PART_PROPERTIES)
+
 
 IS_VENDOR = "?v a/rdfs:subClassOf* sa:Vendor ."
 """Vendor membership, so a sa:CatalogEntry counts as a vendor through the ontology."""
@@ -53,11 +51,33 @@ RELATION_PROPERTIES = {
 """Each relation kind: the property from the stating vendor to the relation, and from it to the vendor named."""
 
 
+def refs(subjects: Iterable[Term]) -> str:
+    """The statements a vendor reference needs (names, types, layer), with their graphs."""
+    return PROLOGUE + (
+        "SELECT ?s ?p ?o ?g WHERE { "
+        f"{values_clause('s', subjects)} GRAPH ?g {{ ?s ?p ?o }} "
+        "FILTER(?p IN (skos:prefLabel, skos:altLabel, rdf:type, sa:layer)) }"
+    )
+
+
 def parts(vendors: Iterable[Term]) -> str:
-    """Every statement about the vendors' parts, down to assessment dimensions and their criteria."""
+    """Every statement about the vendors' parts (offerings, claims, relations, risks, lists …)."""
     return (
-        PROLOGUE + "SELECT DISTINCT ?v ?s ?p ?o ?g WHERE { "
-        f"{values_clause('v', vendors)} ?v {_PART_PATH} ?s . GRAPH ?g {{ ?s ?p ?o }} }}"
+        PROLOGUE + "SELECT DISTINCT ?v ?rp ?s ?p ?o ?g WHERE { "
+        f"{values_clause('v', vendors)} ?v ?rp ?s . FILTER(?rp IN ({_PART_LIST})) GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+
+
+def assessments(vendors: Iterable[Term]) -> str:
+    """Every statement about the vendors' assessments, their dimensions and the dimensions' criteria.
+
+    Apart from :func:`parts` because they are the bulk of a vendor's statements
+    (dimensions × criteria) and most answers do not need them.
+    """
+    return (
+        PROLOGUE + "SELECT DISTINCT ?v ?a ?s ?p ?o ?g WHERE { "
+        f"{values_clause('v', vendors)} ?v sa:assessment ?a . ?a (sa:dimension/sa:criterion?)? ?s . "
+        "GRAPH ?g { ?s ?p ?o } }"
     )
 
 

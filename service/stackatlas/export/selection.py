@@ -190,7 +190,9 @@ def layers(store: Store) -> list[Layer]:
 def _edge(item: rm.Relation, pages: dict[str, tuple[rm.Source, ...]]) -> Edge:
     """A relation as a map edge: from the vendor whose page states it to the vendor it names."""
     source, target = ends(item)
-    direction, layer, details = None, None, ()
+    direction: str | None = None
+    layer: str | None = None
+    details: tuple[str, ...] = ()
     if isinstance(item, rm.Integration):
         kind = Kind.integration
         direction = (item.direction.notation or "").lower() if item.direction else None

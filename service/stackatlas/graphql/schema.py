@@ -11,7 +11,8 @@ import strawberry
 from .. import readmodel as rm
 from ..config import Settings
 from ..store.queries import graphql as q
-from ..store.terms import iri, literal
+from ..store.terms import Term, literal
+from ..store.terms import iri as iri_term
 from ..vocab import SA, vendor_iri
 from .concepts import resolve
 from .context import Context
@@ -115,13 +116,13 @@ class Query:
         concepts = await info.context.catalog.concepts()
         layer_iri, cert_iri = _codes(concepts, layer, certification)
         frameworks = {
-            var: found.iri
+            var: concept.iri
             for var, code in (("inpact", "INPACT"), ("goals", "GOALS"))
-            if (found := concepts.find(code, str(SA)))
+            if (concept := concepts.find(code, str(SA)))
         }
-        bindings = {f"fw_{var}": iri(framework) for var, framework in frameworks.items()}
+        bindings: dict[str, Term] = {f"fw_{var}": iri_term(framework) for var, framework in frameworks.items()}
         if layer_iri:
-            bindings["layer"] = iri(layer_iri)
+            bindings["layer"] = iri_term(layer_iri)
         if search:
             bindings["search"] = literal(search)
         loaders = info.context.loaders
@@ -129,7 +130,9 @@ class Query:
             q.vendor_list(layer=layer_iri is not None, search=bool(search), frameworks=frameworks), bindings
         )
         if cert_iri:
-            rows, holders = await asyncio.gather(listing, loaders.select(q.HOLDERS, {"cert": iri(cert_iri)}))
+            rows, holders = await asyncio.gather(
+                listing, loaders.select(q.HOLDERS, {"cert": iri_term(cert_iri)})
+            )
             held = {str(r["v"]) for r in holders}
             rows = [r for r in rows if str(r["v"]) in held]
         else:
@@ -190,13 +193,13 @@ class Query:
         found += [(a, True) for a in record.relations.alternative_of]
         if found and (layer_iri or cert_iri):
             named = sorted({a.listed_by if reverse else a.vendor for a, reverse in found})
-            bindings = {}
+            bindings: dict[str, Term] = {}
             if layer_iri:
-                bindings["layer"] = iri(layer_iri)
+                bindings["layer"] = iri_term(layer_iri)
             if cert_iri:
-                bindings["cert"] = iri(cert_iri)
+                bindings["cert"] = iri_term(cert_iri)
             keep_query = q.keep(
-                [iri(v) for v in named], layer=layer_iri is not None, certification=cert_iri is not None
+                [iri_term(v) for v in named], layer=layer_iri is not None, certification=cert_iri is not None
             )
             kept = {str(r["v"]) for r in await info.context.loaders.select(keep_query, bindings)}
             found = [(a, reverse) for a, reverse in found if (a.listed_by if reverse else a.vendor) in kept]
@@ -238,7 +241,7 @@ async def shortest_path(info: Info, start: str, goal: str, max_length: int) -> I
     for _ in range(max_length):
         if goal in reached or not frontier:
             break
-        rows = await loaders.select(q.integration_edges([iri(v) for v in frontier]))
+        rows = await loaders.select(q.integration_edges([iri_term(v) for v in frontier]))
         here = set(frontier)
         frontier = []
         for row in sorted(rows, key=lambda r: (str(r["s"]), str(r["t"]), str(r["rel"]))):

@@ -16,11 +16,12 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar, cast
 
 from ..store import Row, Store
 from ..store.queries import readmodel as q
+from ..store.terms import Term
 from ..store.terms import iri as iri_term
 from ..vocab import SA
 from . import build, ordering
@@ -269,9 +270,9 @@ class Reader:
 
     # -- helpers -------------------------------------------------------------
 
-    def _incoming(self, terms: list[object], kinds: Collection[str]) -> dict[str, list[tuple[str, Node]]]:
+    def _incoming(self, terms: Sequence[Term], kinds: Collection[str]) -> dict[str, list[tuple[str, Node]]]:
         """Per target: (stating vendor, relation node) of relations other pages state about it."""
-        rows = self._select(q.incoming(terms, kinds))  # type: ignore[arg-type]
+        rows = self._select(q.incoming(terms, kinds))
         nodes = collect(rows)
         pairs: dict[str, dict[str, str]] = defaultdict(dict)
         for row in rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
@@ -71,7 +72,8 @@ async def search(request: Request, store: StoreDep, q: str = "") -> Response:
 
 
 def _links(graph: IntegrationMap) -> dict[str, str]:
-    return {item.id: local_url(item.id) for item in [*graph.nodes, *graph.edges]}
+    ids = [n.id for n in graph.nodes] + [e.id for e in graph.edges]
+    return {i: local_url(i) for i in ids}
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def map_form(store: Store) -> list[IndexEntry]:
 async def map_page(request: Request, store: StoreDep) -> Response:
     """The integration map as SVG with the selection form, a legend and the edges as a table."""
     vendors = await store.run(map_form, store)
-    form = {"vendors": vendors, "kinds": list(Kind), "formats": MAP_FORMATS}
+    form: dict[str, Any] = {"vendors": vendors, "kinds": list(Kind), "formats": MAP_FORMATS}
     query = MapQuery()
     try:
         query = map_query(request.query_params)

@@ -163,9 +163,18 @@ def http_latencies(base: str, vendors: list[tuple[str, str]], runs: int) -> dict
             response = client.get("/")
             assert response.status_code == 200 and 'class="layers"' in response.text
 
+        def health(i: int) -> None:
+            assert client.get("/health").status_code == 200
+
+        def typename(i: int) -> None:
+            response = client.post("/graphql", json={"query": "{ __typename }"})
+            assert response.json() == {"data": {"__typename": "Query"}}
+
         start = time.perf_counter()
         home(0)
         results["d_cold"] = [(time.perf_counter() - start) * 1000]
+        results["floor_http"] = timed(health, runs)
+        results["floor_graphql"] = timed(typename, runs)
         results["a_http"] = timed(graphql(VENDOR_PAGE, "id"), runs)
         results["b"] = timed(graphql(ALTERNATIVES, "to"), runs)
         results["c"] = timed(page, runs)
@@ -300,6 +309,8 @@ def report(
         return [label, f"{p50:.2f}", f"{p99:.2f}", "—" if goal is None else f"≤ {goal:g}", verdict]
 
     rows = [
+        row("floor: `GET /health` (no store, no GraphQL)", http["floor_http"], None),
+        row("floor: GraphQL `{ __typename }` over HTTP (no store)", http["floor_graphql"], None),
         row("(a) GraphQL vendor page, in-process", inproc, GOALS["a_inproc"]),
         row("(a) GraphQL vendor page, HTTP", http["a_http"], GOALS["a_http"]),
         row("(b) `alternatives(to:, certification:)`, HTTP", http["b"], None),

@@ -22,6 +22,10 @@ class Catalog:
         self.reader = reader_for(store)
 
     async def concepts(self) -> Concepts:
+        # Read once per store generation; when current, no trip to a worker thread.
+        cached = self.reader.peek("concepts")
+        if isinstance(cached, Concepts):
+            return cached
         return await self.store.run(self.reader.concepts)
 
     async def slugs(self) -> list[str]:

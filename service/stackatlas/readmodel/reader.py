@@ -69,6 +69,13 @@ class Reader:
                 self._cache[key] = value
         return value
 
+    def peek(self, key: Hashable) -> object | None:
+        """The cached value for ``key`` when it is current, without computing it (no store call)."""
+        with self._lock:
+            if self.store.generation != self._generation:
+                return None
+            return self._cache.get(key)
+
     def _select(self, query: str) -> list[Row]:
         return self.store.select(query)
 

@@ -56,6 +56,8 @@ class Loaders:
 
     async def _load_cores(self, keys: Sequence[str]) -> list[rm.VendorCore]:
         found = await self.store.run(self.reader.cores, list(keys))
+        for core in found.values():  # a core is a reference too
+            self.refs.prime(core.iri, core)
         return [found[k] for k in keys]
 
     async def _load_vendors(self, keys: Sequence[str]) -> list[rm.Vendor]:

@@ -86,8 +86,10 @@ class Query:
         found = vendor_for_slug(id)
         if found is None:
             return None
-        ref = await info.context.loaders.ref(found)
-        return Vendor(iri=found) if ref.named else None
+        # The core (not just the reference): a vendor asked for by id usually
+        # has its page fields asked too, and the core answers both in one query.
+        core = await info.context.loaders.core(found)
+        return Vendor(iri=found) if core.named else None
 
     @strawberry.field(
         description="Vendors, filtered and paged. `search` matches names and aliases, case-insensitively; "

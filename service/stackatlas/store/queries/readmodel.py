@@ -51,13 +51,27 @@ RELATION_PROPERTIES = {
 """Each relation kind: the property from the stating vendor to the relation, and from it to the vendor named."""
 
 
+_REF_PROPERTIES = ("skos:prefLabel", "skos:altLabel", "rdf:type", "sa:layer")
+
+
 def refs(subjects: Iterable[Term]) -> str:
-    """The statements a vendor reference needs (names, types, layer), with their graphs."""
-    return PROLOGUE + (
-        "SELECT ?s ?p ?o ?g WHERE { "
-        f"{values_clause('s', subjects)} GRAPH ?g {{ ?s ?p ?o }} "
-        "FILTER(?p IN (skos:prefLabel, skos:altLabel, rdf:type, sa:layer)) }"
+    """The statements a vendor reference needs (names, types, layer), with their graphs.
+
+    One branch per property, so each is an index lookup on (subject, property)
+    rather than a scan of every statement about the subject.
+    """
+    branches = " UNION ".join(
+        f"{{ GRAPH ?g {{ ?s {prop} ?o }} BIND({prop} AS ?p) }}" for prop in _REF_PROPERTIES
     )
+    return PROLOGUE + f"SELECT ?s ?p ?o ?g WHERE {{ {values_clause('s', subjects)} {branches} }}"
+
+
+RELATION_PROPERTIES = {
+    "alternative": ("sa:alternative", "sa:alternativeVendor"),
+    "integration": ("sa:integration", "sa:integrationTarget"),
+    "mention": ("sa:mention", "sa:mentionedVendor"),
+}
+"""Each relation kind: the property from the stating vendor to the relation, and from it to the vendor named."""
 
 
 def parts(vendors: Iterable[Term]) -> str:

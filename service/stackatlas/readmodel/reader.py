@@ -160,6 +160,7 @@ class Reader:
         graphs = {i: set(cores[i].graphs) | part_graphs[i] for i in wanted}
         sources = self._sources(sorted(set().union(*graphs.values())))
 
+        related: dict[str, r.VendorRef] = {**related_refs, **{c.iri: c for c in cores.values()}}
         result = {}
         for i in wanted:
             node = vendor_nodes[i]
@@ -169,7 +170,6 @@ class Reader:
                 return build.claim(n, concepts, offerings)
 
             rel = relations[i]
-            related: dict[str, r.VendorRef] = {**related_refs, **{c.iri: c for c in cores.values()}}
             result[i] = r.Vendor(
                 core=cores[i],
                 offerings=build.linked(node, S.offering, parts, build.offering),

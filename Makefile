@@ -31,8 +31,8 @@ lint: venv
 	$(BIN)/ruff format --check service tests bench
 	$(BIN)/mypy
 
-test: venv system-deps
-	$(BIN)/ruff check service tests bench
+# CI runs this (.ci/run): lint first, so an unformatted or ill-typed change fails as surely as a test.
+test: lint system-deps
 	$(BIN)/python -m pytest
 
 # Every benchmark, one after the other (each writes its own section of

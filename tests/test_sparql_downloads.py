@@ -157,7 +157,7 @@ def test_yasgui_for_browsers_is_self_contained(live_server):
 
 
 def test_example_queries_run_and_answer_the_questions(live_server):
-    from stackatlas.sparql.examples import EXAMPLES
+    from stackatlas.store.queries.examples import EXAMPLES
 
     answers = {}
     for example in EXAMPLES:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from stackatlas.sparql.examples import EXAMPLES
+from stackatlas.store.queries.examples import EXAMPLES
 from system_tools import CHROMIUM_ARGS, chromium_path
 
 

@@ -1,3 +1,6 @@
+"""``python -m stackatlas``: the command line; importing this module runs nothing."""
+
 from .cli import main
 
-main()
+if __name__ == "__main__":
+    main()

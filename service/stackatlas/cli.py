@@ -26,6 +26,24 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"stackatlas {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Knowledge graph of AI and data-stack vendors: validate, query, export and serve it."""
+
+
 class LogLevel(StrEnum):
     critical = "critical"
     error = "error"
@@ -57,7 +75,7 @@ def validate(
     Exit 0 when there is no violation (warnings are still printed), 1 on
     violations, 2 on unreadable input.
     """
-    from .validation import run_cli
+    from .validation.cli import run_cli
 
     raise typer.Exit(run_cli(paths or None, format.value, context or ()))
 

@@ -60,7 +60,7 @@ def run(
 ) -> None:
     """Print the answer to stdout; every failure is a one-line :class:`~stackatlas.errors.StackatlasError`."""
     text = read_query(query, file)
-    settings = Settings(**({"data": data} if data else {}))
+    settings = Settings(data=data) if data else Settings()
     limit = time_limit(timeout, settings)
     answer = asyncio.run(_execute(settings, text, fmt, limit))
     sys.stdout.buffer.write(answer.body)

@@ -17,9 +17,9 @@ from rdflib.namespace import RDF
 
 from ..negotiation import negotiate
 from ..store import Store
+from ..store.queries.examples import EXAMPLES
 from ..vocab import FORMATS, SD
 from . import formats
-from .examples import EXAMPLES
 
 YASGUI_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "yasgui"
 _YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css", "LICENSE": "text/plain"}

@@ -1,13 +1,13 @@
-"""The web view and the HTTP side of exports and linked data, as one router for ``create_app``."""
+"""The web view and the HTTP side of exports, linked data and source pages, as one router for ``create_app``."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from .. import linked_data
-from . import exports, pages
+from . import exports, linked_data, pages, sources
 
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(exports.router)
 router.include_router(linked_data.router)
+router.include_router(sources.router)

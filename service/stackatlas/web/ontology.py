@@ -12,7 +12,10 @@ from typing import Any
 from rdflib.namespace import OWL, RDFS, SKOS
 
 from ..store import Store
-from ..vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, SA, sparql_prologue
+from ..store.queries import ontology as queries
+from ..store.terms import Bindings, literal
+from ..store.terms import iri as iri_term
+from ..vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, SA
 
 GROUPS = [
     ("Classes", {"owl:Class"}),
@@ -20,23 +23,6 @@ GROUPS = [
     ("Datatype properties", {"owl:DatatypeProperty"}),
     ("Individuals", set()),
 ]
-
-_TERMS = f"""
-SELECT ?term ?type ?label ?comment ?rel ?value WHERE {{
-  GRAPH <{ONTOLOGY_GRAPH}> {{
-    ?term a ?type .
-    FILTER(STRSTARTS(STR(?term), "{SA}"))
-    OPTIONAL {{ ?term rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }}
-    OPTIONAL {{ ?term rdfs:comment ?comment FILTER(LANG(?comment) IN ("en", "")) }}
-    OPTIONAL {{
-      VALUES ?rel {{ rdfs:subClassOf rdfs:subPropertyOf rdfs:domain rdfs:range owl:inverseOf
-                    skos:notation sa:rank skos:closeMatch skos:inScheme }}
-      ?term ?rel ?value FILTER(!isBLANK(?value))
-    }}
-  }}
-}}
-"""
-
 
 _RELS = {
     str(RDFS.subClassOf): "subclass of",
@@ -58,8 +44,10 @@ def _curie(iri: str) -> str:
 
 
 def terms(store: Store) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The ``sa:`` terms grouped as :data:`GROUPS`, each group by name."""
     found: dict[str, dict[str, Any]] = {}
-    for row in store.select(sparql_prologue() + _TERMS):
+    bindings: Bindings = {"graph": iri_term(ONTOLOGY_GRAPH), "namespace": literal(str(SA))}
+    for row in store.select(queries.TERMS, bindings=bindings):
         iri = str(row["term"])
         term = found.setdefault(
             iri,
@@ -93,13 +81,8 @@ def _curie_rel(iri: str) -> str:
 
 
 def about(store: Store) -> dict[str, Any]:
-    rows = store.select(
-        sparql_prologue()
-        + f"""
-SELECT ?label ?comment ?version WHERE {{
-  <{ONTOLOGY_IRI}> rdfs:label ?label .
-  OPTIONAL {{ <{ONTOLOGY_IRI}> rdfs:comment ?comment }}
-  OPTIONAL {{ <{ONTOLOGY_IRI}> owl:versionInfo ?version }}
-}} LIMIT 1"""
-    )
-    return {"iri": str(ONTOLOGY_IRI), **(rows[0] if rows else {})}
+    rows = store.select(queries.ABOUT, bindings={"ontology": iri_term(ONTOLOGY_IRI)})
+    about: dict[str, Any] = {"iri": str(ONTOLOGY_IRI)}
+    if rows:
+        about.update({k: v for k, v in rows[0].items() if k != "ontology"})
+    return about

@@ -15,14 +15,17 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from .export.formats import MAP_FORMATS
-from .export.graph import GRAPH_FORMATS, serialise_triples
-from .negotiation import NotAcceptable, negotiate
-from .store import Store
-from .vocab import ID, sparql_prologue
-from .web import catalog
-from .web.exports import CORS
-from .web.templating import render
+from ..dependencies import SettingsDep
+from ..export.formats import MAP_FORMATS
+from ..export.graph import GRAPH_FORMATS, serialise_triples
+from ..negotiation import NotAcceptable, negotiate
+from ..store import Store, terms
+from ..store.queries import linked_data as queries
+from ..vocab import ID, SCHEMA
+from . import catalog
+from .exports import CORS
+from .sources import copy_of, copy_urls
+from .templating import render
 
 router = APIRouter(tags=["linked data"])
 
@@ -39,16 +42,19 @@ ALIASES = {
 }
 _RDF = {f.media_type: f for f in GRAPH_FORMATS.values() if not f.dataset}
 
-# Characters allowed in an id path: the IRI must be safe to put between <…> in SPARQL.
+# Characters allowed in an id path (those of an IRI path); anything else names no resource. The IRI
+# reaches queries as a bound term, so this is a cheap early 404, not what keeps queries safe.
 _PATH = re.compile(r"^[A-Za-z0-9._~:@!$'()*+,;=%/-]+$")
 
 
 def resource_triples(store: Store, iri: str, with_parts: bool) -> bytes:
     """N-Triples of the resource (and of its sub-resources when ``with_parts``)."""
-    parts = f' || STRSTARTS(STR(?s), "{iri}/")' if with_parts else ""
-    return store.construct(
-        sparql_prologue() + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s = <{iri}>{parts}) }}"
-    )
+    if with_parts:
+        return store.construct(
+            queries.RESOURCE_WITH_PARTS,
+            bindings={"this": terms.iri(iri), "parts": terms.literal(f"{iri}/")},
+        )
+    return store.construct(queries.RESOURCE, bindings={"this": terms.iri(iri)})
 
 
 @router.get("/id/", include_in_schema=False)
@@ -57,7 +63,7 @@ async def id_root() -> RedirectResponse:
 
 
 @router.get("/id/{path:path}")
-async def resource(path: str, request: Request) -> Response:
+async def resource(path: str, request: Request, settings: SettingsDep) -> Response:
     """The resource ``https://w3id.org/stackatlas/id/{path}`` as HTML, Turtle, JSON-LD or N-Triples."""
     try:
         media_type = negotiate(
@@ -83,6 +89,8 @@ async def resource(path: str, request: Request) -> Response:
         rows = await store.run(catalog.statements, store, iri)
         refs = await store.run(catalog.referrers, store, iri)
         sources = await store.run(catalog.sources_of, store, iri)
+        pages = [str(s["page"]) for s in sources if s["page"]]
+        copies = await store.run(copy_urls, store, settings, [iri, *pages])
         return render(
             request,
             "resource.html",
@@ -92,9 +100,15 @@ async def resource(path: str, request: Request) -> Response:
             statements=rows,
             referrers=refs,
             sources=sources,
+            copies=copies,
         )
     fmt = _RDF[media_type]
     ntriples = await store.run(resource_triples, store, iri, is_vendor)
+    copy = None if is_vendor else await store.run(copy_of, store, settings, iri)
+    if copy is not None:
+        # where the copy is served depends on the deployment, so it is said in the response, not stored
+        archived = terms.iri(str(request.url_for("source_copy", name=copy.name)))
+        ntriples += f"{terms.iri(iri)} {terms.iri(SCHEMA.archivedAt)} {archived} .\n".encode()
     body = await store.run(serialise_triples, ntriples, fmt)
     return Response(body, media_type=media_type, headers={**headers, **CORS})
 

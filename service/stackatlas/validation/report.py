@@ -1,4 +1,4 @@
-"""Render a validation :class:`~stackatlas.validation.Report` as text, JSON or Turtle.
+"""A validation report, and how it reads as text, JSON or Turtle.
 
 Text is for a curator at a terminal: one block per finding, worst first, then
 by vendor, and a summary line at the end where the eye lands. JSON is for
@@ -9,15 +9,57 @@ validation report graph, for SHACL tooling.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field
 
-from .vocab import PREFIXES, SHAPES
+import rdflib
 
-if TYPE_CHECKING:
-    from .validation import Finding, Report
+from ..vocab import PREFIXES, SHAPES
+from .findings import Finding, compact, sort_key
+
+FORMATS = ("text", "json", "turtle")
 
 _LABELS = {"Violation": "VIOLATION", "Warning": "WARNING", "Info": "INFO"}
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    results_graph: rdflib.Graph = field(default_factory=rdflib.Graph, repr=False)
+    """pyshacl's validation report graph, rendered by the ``turtle`` format."""
+
+    def __post_init__(self) -> None:
+        self.findings = sorted(self.findings, key=sort_key)
+
+    def _of(self, severity: str) -> list[Finding]:
+        return [f for f in self.findings if f.severity == severity]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return self._of("Violation")
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return self._of("Warning")
+
+    @property
+    def infos(self) -> list[Finding]:
+        return self._of("Info")
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> dict[str, int | bool]:
+        return {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "infos": len(self.infos),
+        }
+
+    def render(self, fmt: str) -> str:
+        """The report in one of :data:`FORMATS`."""
+        return render(self, fmt)
 
 
 def render(report: Report, fmt: str) -> str:
@@ -57,8 +99,6 @@ def summary_line(report: Report) -> str:
 
 
 def _block(finding: Finding) -> str:
-    from .validation import compact
-
     head = f"{_LABELS[finding.severity]:<9} {finding.vendor or '-'}: {finding.message}"
     where = [f"node {compact(finding.focus)}"]
     if finding.path:

@@ -1,4 +1,4 @@
-"""Validate catalog data against the SHACL shapes and report findings to people.
+"""Run pyshacl on the store and turn its results into findings a curator can act on.
 
 The data is loaded into the same pyoxigraph-backed store the server uses and
 handed to pyshacl as a view (:meth:`Store.shacl_data_graph`): no copy into
@@ -6,19 +6,13 @@ rdflib's memory store, no inference, and the SHACL-SPARQL constraints run on
 Oxigraph. The ontology is one of the loaded graphs, so ``sh:class`` and
 ``sh:targetClass`` see ``rdfs:subClassOf`` (a catalog entry is a vendor)
 without a reasoner.
-
-A finding carries what a curator needs to fix it without reading SHACL: the
-vendor the node hangs off, the file its ``rdf:type`` triple came from, the
-path, the value and the shape's own message.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyshacl
@@ -26,141 +20,15 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from .errors import InputError
-from .loader import SourceFile, catalog_sources, discover, ontology_sources
-from .resources import data_dir, ontology_dir, shapes_dir
-from .store import Store, open_store
-from .vocab import ID, ONTOLOGY_GRAPH, PREFIXES, SHAPES, sparql_prologue
-
-SEVERITY_ORDER = ("Violation", "Warning", "Info")
-FORMATS = ("text", "json", "turtle")
+from ..loader import SourceFile
+from ..store import Store, open_store, terms
+from ..store.queries import validation as queries
+from ..vocab import ID, ONTOLOGY_GRAPH
+from .findings import Finding, render_path, render_value, shape_name
+from .report import Report
+from .sources import load_shapes
 
 _VENDOR_PREFIX = str(ID["vendor/"])
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str
-    """"Violation", "Warning" or "Info"."""
-    focus: str
-    """IRI of the node the finding is about (``_:id`` for a blank node)."""
-    vendor: str | None
-    """Slug of the vendor the focus node belongs to, None for shared vocabulary."""
-    path: str | None
-    """The property path, compacted with the project prefixes (``sa:layer``, ``^sa:assessment``)."""
-    message: str
-    value: str | None
-    """The offending value: an IRI or a literal's lexical form."""
-    source_shape: str
-    """The shape that reported it; ``shapes:X/name`` for a property shape inside ``shapes:X``."""
-    file: str | None
-    """The data file holding the focus node's rdf:type triple (for a blank node, its holder's)."""
-
-
-def _sort_key(finding: Finding) -> tuple[int, str, str, str, str]:
-    return (
-        SEVERITY_ORDER.index(finding.severity),
-        finding.vendor or "~",  # vocabulary findings after the vendors'
-        finding.focus,
-        finding.path or "",
-        finding.message,
-    )
-
-
-@dataclass
-class Report:
-    findings: list[Finding]
-    results_graph: rdflib.Graph = field(default_factory=rdflib.Graph, repr=False)
-    """pyshacl's validation report graph, rendered by the ``turtle`` format."""
-
-    def __post_init__(self) -> None:
-        self.findings = sorted(self.findings, key=_sort_key)
-
-    def _of(self, severity: str) -> list[Finding]:
-        return [f for f in self.findings if f.severity == severity]
-
-    @property
-    def violations(self) -> list[Finding]:
-        return self._of("Violation")
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return self._of("Warning")
-
-    @property
-    def infos(self) -> list[Finding]:
-        return self._of("Info")
-
-    @property
-    def conforms(self) -> bool:
-        return not self.violations
-
-    def summary(self) -> dict[str, int | bool]:
-        return {
-            "conforms": self.conforms,
-            "violations": len(self.violations),
-            "warnings": len(self.warnings),
-            "infos": len(self.infos),
-        }
-
-    def render(self, fmt: str) -> str:
-        from . import report
-
-        return report.render(self, fmt)
-
-
-# ---------------------------------------------------------------------------
-# Sources
-# ---------------------------------------------------------------------------
-
-
-def load_shapes(directory: Path | None = None) -> rdflib.Graph:
-    """Parse every Turtle file of the shapes directory into one graph."""
-    shapes = rdflib.Graph()
-    files = sorted((directory or shapes_dir()).glob("*.ttl"))
-    if not files:
-        raise InputError(f"{directory or shapes_dir()}: no SHACL shapes (*.ttl) found")
-    for path in files:
-        try:
-            shapes.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises parser-specific types; all mean "unreadable"
-            raise InputError(f"{path}: malformed Turtle in the shapes: {exc}") from exc
-    return shapes
-
-
-def validation_sources(paths: Sequence[Path] | None = None) -> list[SourceFile]:
-    """What ``stackatlas validate`` checks.
-
-    Without paths: the shipped catalog. With paths: those files together with
-    the ontology and the shared vocabularies and source descriptions, so that
-    a single vendor file can be checked on its own.
-    """
-    if not paths:
-        return catalog_sources()
-    return with_shared(discover(list(paths), graph_root=data_dir()))
-
-
-def with_shared(given: Sequence[SourceFile], context: Sequence[Path] = ()) -> list[SourceFile]:
-    """``given`` with the ontology, the shared vocabularies and source descriptions and the
-    ``context`` files (the rest of a catalog ``given`` points into) loaded around it.
-
-    A file named twice (a path inside ``graph_data/`` given explicitly, or
-    inside a context directory) is loaded once, as given.
-    """
-    root = data_dir()
-    shared = sorted((root / "vocab").glob("*.ttl")) + sorted(root.glob("*.ttl"))
-    seen = {s.path.resolve() for s in given}
-    around: list[SourceFile] = []
-    for source in discover([*shared, *context], graph_root=root):
-        if source.path.resolve() not in seen:
-            seen.add(source.path.resolve())
-            around.append(source)
-    return ontology_sources(ontology_dir()) + around + list(given)
-
-
-# ---------------------------------------------------------------------------
-# Validation
-# ---------------------------------------------------------------------------
 
 
 class _LiteralText:
@@ -216,7 +84,7 @@ def validate(
     """Load the sources into a fresh store and validate them.
 
     With ``report_on``, only findings about nodes from those files are kept
-    (the others are context). Raises :class:`InputError` (one readable line)
+    (the others are context). Raises :class:`~stackatlas.errors.InputError` (one readable line)
     when a source cannot be read.
     """
     store = open_store()
@@ -322,7 +190,9 @@ def _findings(
         rows.append((result, focus, severity, messages, path, value, shape))
 
     data = store.shacl_data_graph()
-    anchors = {f: _iri_anchor(data, f) for _, f, *_ in rows if isinstance(f, BNode)}
+    anchors: dict[rdflib.term.Node | None, URIRef | None] = {
+        f: _iri_anchor(data, f) for _, f, *_ in rows if isinstance(f, BNode)
+    }
     named = {str(f) for _, f, *_ in rows if isinstance(f, URIRef)} | {str(a) for a in anchors.values() if a}
     files = _files_of(store, sources, named)
     vendors = _vendors_of(store, named)
@@ -331,12 +201,12 @@ def _findings(
         key = str(anchors.get(focus) or focus)
         findings[result] = Finding(
             severity=str(severity).removeprefix(str(SH)),
-            focus=_render_value(focus) or "",
+            focus=render_value(focus) or "",
             vendor=vendors.get(key),
-            path=_render_path(results, path) if path is not None else None,
+            path=render_path(results, path) if path is not None else None,
             message=" ".join(messages) or "(no message)",
             # a node-level result names its focus node as the value: no news
-            value=None if value == focus else _render_value(value),
+            value=None if value == focus else render_value(value),
             source_shape=shape_name(shapes, shape),
             file=files.get(key),
         )
@@ -359,10 +229,6 @@ def _iri_anchor(data: rdflib.Graph, node: BNode, depth: int = 5) -> URIRef | Non
     return None
 
 
-def _values_clause(nodes: Iterable[str]) -> str:
-    return " ".join(f"<{n}>" for n in sorted(nodes))
-
-
 def _files_of(store: Store, sources: Sequence[SourceFile], nodes: set[str]) -> dict[str, str]:
     """Focus node -> file of the graph holding its rdf:type triple (else any triple about it).
 
@@ -374,15 +240,7 @@ def _files_of(store: Store, sources: Sequence[SourceFile], nodes: set[str]) -> d
     file_of_graph: dict[str, str] = {}
     for source in sources:
         file_of_graph.setdefault(source.graph, _display_path(source.path))
-    rows = store.select(
-        sparql_prologue()
-        + f"""SELECT ?node ?graph ?typed WHERE {{
-            VALUES ?node {{ {_values_clause(nodes)} }}
-            {{ GRAPH ?graph {{ ?node a ?type }} BIND (true AS ?typed) }}
-            UNION
-            {{ GRAPH ?graph {{ ?node ?p ?o }} BIND (false AS ?typed) }}
-        }}"""
-    )
+    rows = store.select(queries.graphs_of(terms.iri(n) for n in sorted(nodes)))
     best: dict[str, tuple[bool, bool, str]] = {}
     for row in rows:
         node, graph = str(row["node"]), str(row["graph"])
@@ -407,13 +265,7 @@ def _vendors_of(store: Store, nodes: set[str]) -> dict[str, str]:
                 vendors[node] = slug
     orphans = nodes - vendors.keys()
     if orphans:
-        rows = store.select(
-            sparql_prologue()
-            + f"""SELECT ?node ?vendor WHERE {{
-                VALUES ?node {{ {_values_clause(orphans)} }}
-                ?vendor ?p ?node . ?vendor a/rdfs:subClassOf* sa:Vendor .
-            }} ORDER BY ?vendor"""
-        )
+        rows = store.select(queries.vendors_pointing_at(terms.iri(n) for n in sorted(orphans)))
         for row in rows:
             vendor = str(row["vendor"])
             if vendor.startswith(_VENDOR_PREFIX):
@@ -427,83 +279,3 @@ def _display_path(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
-
-
-def compact(iri: str) -> str:
-    """``sa:layer`` for an IRI under a project prefix, else the IRI itself."""
-    best = ("", "")
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(best[1]):
-            best = (prefix, namespace)
-    if best[0]:
-        return f"{best[0]}:{iri[len(best[1]) :]}"
-    if iri.startswith(str(SHAPES)):
-        return f"shapes:{iri[len(SHAPES) :]}"
-    return iri
-
-
-def _render_path(graph: rdflib.Graph, path: rdflib.term.Node) -> str:
-    """A SHACL path node as a SPARQL property path (``^sa:offering``, ``a|b``, ``a/b``)."""
-    if isinstance(path, URIRef):
-        return compact(str(path))
-    inverse = graph.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^{_render_path(graph, inverse)}"
-    alternatives = graph.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "|".join(_render_path(graph, p) for p in rdflib.collection.Collection(graph, alternatives))
-    for quantifier, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
-        inner = graph.value(path, quantifier)
-        if inner is not None:
-            return f"({_render_path(graph, inner)}){suffix}"
-    if graph.value(path, RDF.first) is not None:
-        return "/".join(_render_path(graph, p) for p in rdflib.collection.Collection(graph, path))
-    return str(path)
-
-
-def _render_value(value: rdflib.term.Node | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Literal):
-        return str(value)
-    if isinstance(value, BNode):
-        return f"_:{value}"
-    return str(value)
-
-
-def shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
-    """``shapes:AssessmentShape``; an anonymous property shape as ``parent/name``."""
-    if shape is None:
-        return "(unknown shape)"
-    if isinstance(shape, URIRef):
-        return compact(str(shape))
-    parent = shapes.value(predicate=SH.property, object=shape)
-    name = shapes.value(shape, SH.name)
-    path = shapes.value(shape, SH.path)
-    label = str(name) if name is not None else (_render_path(shapes, path) if path is not None else "?")
-    return f"{shape_name(shapes, parent)}/{label}" if parent is not None else label
-
-
-# ---------------------------------------------------------------------------
-# Command line
-# ---------------------------------------------------------------------------
-
-
-def run_cli(paths: list[Path] | None, fmt: str, context: Sequence[Path] = ()) -> int:
-    """Body of ``stackatlas validate``: 0 conforms, 1 violations, 2 unreadable input."""
-    if fmt not in FORMATS:
-        print(f"stackatlas: unknown report format {fmt!r} (expected {', '.join(FORMATS)})", file=sys.stderr)
-        return 2
-    try:
-        if context:
-            if not paths:
-                raise InputError("--context only makes sense with files to check")
-            given = discover(paths, graph_root=data_dir())
-            report = validate(with_shared(given, context), report_on=given)
-        else:
-            report = validate(validation_sources(paths))
-    except InputError as exc:
-        print(f"stackatlas: {exc}", file=sys.stderr)
-        return 2
-    sys.stdout.write(report.render(fmt))
-    return 0 if report.conforms else 1

@@ -1,7 +1,9 @@
 """Example queries for the catalog's main questions, preloaded in YASGUI and documented.
 
-Each query body uses prefixed names only; :func:`with_prologue` adds the PREFIX
-lines it needs from :data:`stackatlas.vocab.PREFIXES`, so no namespace is spelt here.
+They are user-facing data rather than internal queries, but they are SPARQL
+text, so they live with the other queries in the store layer. Each query body
+uses prefixed names only; :func:`with_prologue` adds the PREFIX lines it needs
+from :data:`stackatlas.vocab.PREFIXES`, so no namespace is spelt here.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..vocab import PREFIXES
+from ...vocab import PREFIXES
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ catalog from ``bench/generate.py``; the store's SELECTs are counted, not mocked.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -16,7 +17,9 @@ import pytest
 from pyoxigraph import RdfFormat
 
 from conftest import REPO, start_server, stop_server
+from stackatlas.config import Settings
 from stackatlas.export.selection import MapQuery, select_map
+from stackatlas.graphql import Catalog, Context, build_schema
 from stackatlas.loader import SourceFile, catalog_sources
 from stackatlas.readmodel import Reader, assessment_under, reader_for
 from stackatlas.store import OxigraphStore, Row, open_catalog
@@ -213,3 +216,26 @@ def test_map_of_a_large_catalog_defaults_to_a_neighbourhood(large_server) -> Non
     # The full export is still the whole catalog.
     full = httpx.get(f"{large_server.url}/export/map", params={"format": "json"}, timeout=120).json()
     assert len(full["nodes"]) > 200
+
+
+@pytest.mark.parametrize(
+    "hostile", ['") } SELECT * WHERE { ?s ?p ?o } #', "<urn:x>", "\\", "a\nb", "Dä'g\"ster ✓"]
+)
+def test_client_text_reaches_the_queries_as_data(shipped: Reader, hostile: str) -> None:
+    """A search string is a bound literal in GraphQL's list query and never query text in the index."""
+    settings = Settings()
+    query = "query($q: String) { vendors(search: $q) { totalCount edges { node { id } } } }"
+    result = asyncio.run(
+        build_schema(settings).execute(
+            query, variable_values={"q": hostile}, context_value=Context(Catalog(shipped.store, settings))
+        )
+    )
+    assert result.errors is None and result.data == {"vendors": {"totalCount": 0, "edges": []}}
+    assert catalog.search(shipped.store, hostile) == []
+    # … while the same query finds what it should.
+    found = asyncio.run(
+        build_schema(settings).execute(
+            query, variable_values={"q": "DAGS"}, context_value=Context(Catalog(shipped.store, settings))
+        )
+    )
+    assert found.data == {"vendors": {"totalCount": 1, "edges": [{"node": {"id": "dagster"}}]}}

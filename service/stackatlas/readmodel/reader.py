@@ -315,10 +315,6 @@ class Reader:
         )
 
 
-def _code(concept: r.Concept | None) -> str:
-    return (concept.notation or "") if concept else ""
-
-
 def _kind(node: Node) -> str | None:
     return next((k for k, prop in _TARGET_PROPERTY.items() if node.one(prop) is not None), None)
 

@@ -18,6 +18,7 @@ add are new.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import shutil
 import sys
@@ -452,6 +453,7 @@ class VendorWriter:
 
         licence, open_source = rng.choices(LICENCES, LICENCE_WEIGHTS)[0]
         t.add(me, str(RDF.type), str(SA.CatalogEntry))
+        t.add(me, str(RDF.type), str(SA.Vendor))
         t.text(me, str(SKOS.prefLabel), v.name)
         if rng.random() < 0.3:
             t.text(me, str(SKOS.altLabel), v.alias)
@@ -531,6 +533,7 @@ class VendorWriter:
     def claims(self, offerings: list[tuple[str, ox.NamedNode]]) -> None:
         """Managed offerings get a mix of statuses; absent claims are the 'unknown' case."""
         rng, t, me, name = self.rng, self.t, self.iri, self.v.name
+        sentences: list[str] = []
         for kind, offering in offerings:
             for cert in CERTIFICATIONS:
                 if kind == "oss":
@@ -547,10 +550,15 @@ class VendorWriter:
                 t.add(node, str(SA.status), str(status))
                 evidence = {
                     SA.Held: f"{offering_name(name, kind)} holds {CERT_NAMES[cert]}.",
-                    SA.NotAdvertised: f"{CERT_NAMES[cert]} not advertised — verify with sales.",
+                    SA.NotAdvertised: (
+                        f"{offering_name(name, kind)}: {CERT_NAMES[cert]} not advertised — verify with sales."
+                    ),
                     SA.NotHeld: f"{offering_name(name, kind)} holds no {CERT_NAMES[cert]}.",
                 }[status]
                 t.text(node, str(SA.evidence), evidence)
+                sentences.append(evidence)
+        if sentences:
+            t.text(me, str(SA.complianceText), " ".join(sentences))
 
     def assessment(
         self, key: str, framework: URIRef, dimensions: Sequence[tuple[str, str]], *, criteria: bool
@@ -581,19 +589,28 @@ class VendorWriter:
             t.integer(dim, str(SA.score), score)
             t.position(dim, position)
             t.integer(dim, str(SA.scale), DIMENSION_SCALE)
-            t.text(dim, str(SA.rationale), _sentence(rng, self.v.name))
             if not criteria:
+                t.text(dim, str(SA.rationale), _sentence(rng, self.v.name))
                 continue
+            # As a page writes it: the criteria with their notes, then the adjustment note.
+            notes = [f"{'has' if ok else 'lacks'} {rng.choice(CAPABILITIES)}" for ok in met]
+            adjustment = f"{score}/{CRITERIA_PER_DIMENSION} -> {score}."
+            listed = ", ".join(
+                f"{code}{i}={'Y' if ok else 'N'} ({note})"
+                for i, (ok, note) in enumerate(zip(met, notes, strict=True), 1)
+            )
+            t.text(dim, str(SA.rationale), f"{listed}. {adjustment}")
             t.integer(dim, str(SA.statedCriteriaMet), score)
             t.integer(dim, str(SA.statedCriteriaTotal), CRITERIA_PER_DIMENSION)
-            for i, ok in enumerate(met, start=1):
+            t.text(dim, str(SA.adjustmentNote), adjustment)
+            for i, (ok, note) in enumerate(zip(met, notes, strict=True), start=1):
                 crit = self.part(f"{key}-{code}{i}")
                 t.add(dim, str(SA.criterion), crit)
                 t.add(crit, str(RDF.type), str(SA.Criterion))
                 t.text(crit, str(SA.code), f"{code}{i}")
                 t.boolean(crit, str(SA.met), ok)
                 t.position(crit, i)
-                t.text(crit, str(SA.note), f"{'has' if ok else 'lacks'} {rng.choice(CAPABILITIES)}")
+                t.text(crit, str(SA.note), note)
 
     def strength_text(self) -> str:
         return f"{self.rng.choice(CAPABILITIES).capitalize()} suited to {self.rng.choice(WORKLOADS)}"
@@ -644,6 +661,7 @@ class VendorWriter:
                 str(SA.comparison),
                 f"{name} wins on {rng.choice(CAPABILITIES)}; {other.name} wins on {rng.choice(CAPABILITIES)}.",
             )
+            t.add(node, str(SA.namesVendor), str(vendor_iri(other.slug)))
 
     def integrations(self) -> None:
         rng, t = self.rng, self.t
@@ -757,11 +775,144 @@ def _categories_file(seed: int) -> bytes:
     return _serialise(t, graph.value, prefixes, _header("categories of the synthetic catalog", seed))
 
 
-def write_catalog(n: int, seed: int, out: Path) -> Path:
+# ---------------------------------------------------------------------------
+# --pages: each vendor also as an analysis page in the catalog's page format
+# ---------------------------------------------------------------------------
+
+PAGES_DIR = "pages"
+CURATION_DIR = "curation"
+DISCLAIMER = (
+    'This analysis is AI-generated using the INPACT and GOALS frameworks from "Trust Before Intelligence." '
+    "Scores and assessments are algorithmic and may not reflect the vendor's complete capabilities. "
+    "Always validate with your own evaluation."
+)
+_CURATED = {str(SA.integration), str(SKOS.altLabel)}
+
+
+class _Index:
+    """The triples of one vendor by subject and predicate, objects in the order they were added."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.by: dict[tuple[str, str], list[ox.NamedNode | ox.Literal]] = {}
+        for t in triples:
+            self.by.setdefault((t.subject.value, t.predicate.value), []).append(t.object)  # type: ignore[arg-type]
+
+    def all(self, s: str, p: URIRef) -> list[str]:
+        return [o.value for o in self.by.get((s, str(p)), [])]
+
+    def one(self, s: str, p: URIRef) -> str:
+        values = self.all(s, p)
+        return values[0] if values else ""
+
+
+def layer_names() -> dict[str, str]:
+    """Layer code → the name the shipped layer scheme gives it (only where a source names it)."""
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    layers_file = data_dir() / "vocab" / "layers.ttl"
+    for q in ox.parse(path=str(layers_file), format=ox.RdfFormat.TURTLE, base_iri=str(GRAPH["vocab/layers"])):
+        if q.predicate.value == str(SKOS.notation):
+            codes[q.subject.value] = q.object.value
+        elif q.predicate.value == str(SKOS.prefLabel):
+            names[q.subject.value] = q.object.value
+    return {code: names[iri] for iri, code in codes.items() if iri in names}
+
+
+def render_page(triples: TripleList, v: Vendor, layers: dict[str, str]) -> str:
+    """The vendor as the catalog's page format states it: what `stackatlas ingest` reads back."""
+    x = _Index(triples.triples)
+    me = str(vendor_iri(v.slug))
+    licence = x.one(me, SA.license).rsplit("/", 1)[1]
+    oss = " · OSS" if x.one(me, SA.openSource) == "true" else ""
+    layer_name = f"{layers[v.layer]} " if v.layer in layers else ""
+    out = [v.name, "", f"{v.layer} — {layer_name}{v.category} {x.one(me, SA.pricing)} {licence}{oss}", ""]
+    out += [x.one(me, SA.summary), "", "AI Analysis", "", x.one(me, SA.analysis), ""]
+    out += ["Trust Before Intelligence", "", x.one(me, SA.trustAnalysis), ""]
+    for assessment in x.all(me, SA.assessment):
+        framework = x.one(assessment, SA.framework).rsplit("#", 1)[1]
+        out += [f"{framework} Score", "", f"{x.one(assessment, SA.total)}/{x.one(assessment, SA.scale)}"]
+        for dim in x.all(assessment, SA.dimension):
+            out += [
+                f"{x.one(dim, SA.code)} — {x.one(dim, RDFS.label)}",
+                f"{x.one(dim, SA.score)}/{x.one(dim, SA.scale)}",
+            ]
+            out += ["", x.one(dim, SA.rationale), ""]
+    out += ["AI-Identified Strengths", ""]
+    out += [f"  • + {x.one(n, SA.text)}" for n in x.all(me, SA.strength)] + [""]
+    out += ["AI-Identified Limitations", ""]
+    out += [f"  • - {x.one(n, SA.text)}" for n in x.all(me, SA.limitation)] + [""]
+    out += ["Industry Fit", "", "Best suited for", ""]
+    out += ["".join(x.one(n, SA.text) for n in x.all(me, SA.bestSuitedFor)), ""]
+    if x.one(me, SA.complianceText):
+        out += ["Compliance certifications", "", x.one(me, SA.complianceText), ""]
+    out += ["Use with caution for", ""]
+    out += ["".join(x.one(n, SA.text) for n in x.all(me, SA.useWithCautionFor)), ""]
+    out += ["AI-Suggested Alternatives", ""]
+    for alt in x.all(me, SA.alternative):
+        other = x.one(alt, SA.alternativeVendor)
+        name = next(c.name for c in _by_iri(other))
+        out += [name, "", f"{x.one(alt, SA.chooseFor)} {x.one(alt, SA.comparison)}", "", "View analysis →"]
+    out += ["", "Integration in 7-Layer Architecture", ""]
+    out += [f"Role: {x.one(me, SA.architectureRole)}", "", f"Upstream: {x.one(me, SA.upstreamSummary)}", ""]
+    out += [f"Downstream: {x.one(me, SA.downstreamSummary)}", "", "⚡ Trust Risks", ""]
+    for risk in x.all(me, SA.trustRisk):
+        severity = x.one(risk, SA.severity).rsplit("#", 1)[1].lower()
+        out += [
+            f"{severity} {x.one(risk, SA.description)}",
+            "",
+            f"Mitigation: {x.one(risk, SA.mitigation)}",
+            "",
+        ]
+    out += ["Use Case Scenarios", ""]
+    for case in x.all(me, SA.useCase):
+        fit = "strong" if x.one(case, SA.fit) == str(SA.StrongFit) else "weak"
+        out += [f"{fit} {x.one(case, SA.title)}", "", x.one(case, SA.description), ""]
+    out += ["Stack Impact", ""]
+    for impact in x.all(me, SA.stackImpact):
+        out += [f"{x.one(impact, SA.layer).rsplit('/', 1)[1]} {x.one(impact, SA.description)}"]
+    out += ["", f"Visit {v.name} website →", "", DISCLAIMER, ""]
+    return "\n".join(out)
+
+
+_VENDORS_BY_IRI: dict[str, Vendor] = {}
+
+
+def _by_iri(iri: str) -> list[Vendor]:
+    return [_VENDORS_BY_IRI[iri]]
+
+
+def split_for_pages(triples: TripleList, v: Vendor, page: bytes) -> tuple[TripleList, TripleList]:
+    """What the page states (its ingest) and what it does not (a curation file).
+
+    The page has no field for an alias or for integration nodes; those go to
+    ``curation/<slug>.ttl``, attributed to the generator. The page's graph
+    also records the page's checksum, as `stackatlas ingest` does.
+    """
+    page_part, curated = TripleList(), TripleList()
+    integration_nodes = {t.object.value for t in triples.triples if t.predicate.value == str(SA.integration)}
+    for t in triples.triples:
+        target = curated if t.predicate.value in _CURATED or t.subject.value in integration_nodes else page_part
+        target.triples.append(t)
+    graph = _node(GRAPH[f"vendors/{v.slug}"])
+    page_part.text(graph, str(SA.sourceChecksum), f"sha256:{hashlib.sha256(page).hexdigest()}")
+    own = _node(GRAPH[f"{CURATION_DIR}/{v.slug}"])
+    head = TripleList()
+    head.add(own, str(RDF.type), str(SA.SourceGraph))
+    head.add(own, str(PROV.wasAttributedTo), str(ID[GENERATOR_AGENT]))
+    head.add(own, str(PROV.wasDerivedFrom), source_iri(v.slug))
+    curated.triples[:0] = head.triples
+    return page_part, curated
+
+
+def write_catalog(n: int, seed: int, out: Path, pages: bool = False) -> Path:
     """Write the catalog into ``out``, which must not exist yet; all or nothing.
 
     Files are written into a temporary sibling directory that is renamed into
     place at the end, so an interrupted run never leaves a half-written catalog.
+    With ``pages``, each vendor is also written as an analysis page
+    (``pages/<slug>.txt``); its file in ``vendors/`` is then exactly what
+    ``stackatlas ingest`` makes of the page, and what the page cannot state
+    (aliases, integration nodes) is in ``curation/<slug>.ttl``.
     """
     if n < 2:
         raise ValueError("a catalog needs at least 2 vendors (alternatives point at other vendors)")
@@ -784,8 +935,24 @@ def write_catalog(n: int, seed: int, out: Path) -> Path:
         (staging / SYNTHETIC_CATEGORIES_FILE).write_bytes(_categories_file(seed))
         (staging / SYNTHETIC_SOURCES_FILE).write_bytes(_sources_file(vendors, seed))
         (staging / "vendors").mkdir()
+        layers = layer_names()
+        _VENDORS_BY_IRI.update({str(vendor_iri(v.slug)): v for v in vendors})
+        if pages:
+            (staging / PAGES_DIR).mkdir()
+            (staging / CURATION_DIR).mkdir()
         for v in vendors:
             triples = VendorWriter(rng, v, vendors, by_layer).build()
+            if pages:
+                page = render_page(triples, v, layers).encode()
+                (staging / PAGES_DIR / f"{v.slug}.txt").write_bytes(page)
+                triples, curated = split_for_pages(triples, v, page)
+                curation = _serialise(
+                    curated,
+                    str(GRAPH[f"{CURATION_DIR}/{v.slug}"]),
+                    _file_prefixes(v) | {"id": PREFIXES["id"]},
+                    _header(f"what the page of the synthetic vendor {v.name} does not state", seed),
+                )
+                (staging / CURATION_DIR / f"{v.slug}.ttl").write_bytes(curation)
             text = _serialise(
                 triples,
                 str(GRAPH[f"vendors/{v.slug}"]),
@@ -813,10 +980,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="output directory, must not exist (default bench/out/catalog-N-seedS)",
     )
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="also write each vendor as an analysis page (pages/<slug>.txt) in the catalog's page format; "
+        "vendors/ then holds what `stackatlas ingest` makes of each page, curation/ the rest",
+    )
     args = parser.parse_args(argv)
     out = args.out or DEFAULT_OUT / f"catalog-{args.n}-seed{args.seed}"
     try:
-        write_catalog(args.n, args.seed, out)
+        write_catalog(args.n, args.seed, out, pages=args.pages)
     except (ValueError, FileExistsError) as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return 2

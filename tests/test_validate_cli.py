@@ -40,6 +40,11 @@ DAGSTER_WARNINGS = {
         '"6/6 -> 4 (capped to 4 to avoid claiming top-tier on a dimension where peer airflow scores 5 '
         'and we want consistent calibration)."'
     ),
+    "shapes:MitigationContradictsClaimShape": (
+        "Dagster risk 2: the mitigation recommends Dagster Cloud for FedRAMP, but the page states "
+        'Dagster Cloud × FedRAMP is not advertised ("FedRAMP not advertised — verify with sales for federal '
+        'workloads.").'
+    ),
 }
 
 
@@ -71,7 +76,7 @@ def test_shipped_data_conforms_and_prints_the_dagster_warnings():
     for message in DAGSTER_WARNINGS.values():
         assert message in result.stdout
     last = result.stdout.strip().splitlines()[-1]
-    assert last.startswith("0 violations, 5 warnings,")
+    assert last.startswith(f"0 violations, {len(DAGSTER_WARNINGS)} warnings,")
     assert last.endswith("— conforms")
 
 
@@ -81,7 +86,6 @@ def test_every_dagster_scoring_inconsistency_is_a_warning(shipped_json):
     for finding in warnings:
         assert finding["vendor"] == "dagster"
         assert finding["file"] == "graph_data/vendors/dagster.ttl"
-        assert finding["focus"].startswith("https://w3id.org/stackatlas/id/vendor/dagster/goals")
     by_focus = {f["focus"].rsplit("/", 1)[1]: (f["path"], f["value"]) for f in warnings}
     assert by_focus == {
         "goals": ("sa:scale", "25"),
@@ -89,6 +93,12 @@ def test_every_dagster_scoring_inconsistency_is_a_warning(shipped_json):
         "goals-A": ("sa:score", "4"),
         "goals-L": ("sa:score", "4"),
         "goals-S": ("sa:score", "4"),
+        "risk-2": (
+            "sa:mitigation",
+            "If the workload requires HIPAA / SOC 2 / FedRAMP, use Dagster Cloud with the appropriate region "
+            "+ plan. Otherwise, host OSS in attested substrate (AWS GovCloud, Azure Gov) and inherit substrate "
+            "compliance only.",
+        ),
     }
 
 

@@ -80,6 +80,36 @@ def validate(
     raise typer.Exit(run_cli(paths or None, format.value, context or ()))
 
 
+class IngestFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def ingest(
+    pages: Annotated[list[Path], typer.Argument(help="Analysis pages (*.txt) or directories of pages.")],
+    data: Annotated[
+        Path | None, typer.Option(help="The catalog the pages go into (default: the shipped graph_data/).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where the vendor files are written (default: the catalog's vendors/).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change and the SHACL report; write nothing.")
+    ] = False,
+    format: Annotated[IngestFormat, typer.Option("--format", "-f", help="Report format.")] = IngestFormat.text,
+) -> None:
+    """Turn catalog analysis pages into validated vendor files, one per page.
+
+    The new files are validated with the rest of the catalog first; on
+    violations nothing is written. Exit 0 when written (or unchanged), 1 on
+    violations, 2 when a file is not an analysis page or cannot be read.
+    """
+    from .ingest import run_cli
+
+    raise typer.Exit(run_cli(pages, data, out, dry_run, format.value))
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (env STACKATLAS_HOST).")] = None,

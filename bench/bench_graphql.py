@@ -11,7 +11,7 @@ Two measurements, each with a baseline in the same run:
 
 The plain route is the baseline for what GraphQL adds (parsing, validation,
 limits, resolver dispatch, serialisation), so it does the same store work: the
-same SPARQL, the same two round-trips, the same order.
+same read-model read and filter query, the same order.
 
     python bench/bench_graphql.py [--vendors 10000] [--requests 2000] [--concurrency 8] [--write-doc]
 """
@@ -40,13 +40,15 @@ from fastapi.responses import JSONResponse
 from common import catalog, machine, markdown_table, write_section
 from stackatlas.config import Settings
 from stackatlas.graphql import Catalog, Context, build_schema, graphql_router
-from stackatlas.graphql import sparql as queries
-from stackatlas.graphql.concepts import Concepts
-from stackatlas.graphql.loaders import Node, page_order
-from stackatlas.graphql.types import CERTIFICATION_PREFIX
+from stackatlas.graphql.concepts import resolve
+from stackatlas.graphql.schema import vendor_for_slug
 from stackatlas.loader import catalog_sources
+from stackatlas.readmodel import CERTIFICATION_PREFIX, Concepts, reader_for
 from stackatlas.store import OxigraphStore, Store
-from stackatlas.vocab import SA, SKOS, slug_of
+from stackatlas.store.queries import graphql as queries
+from stackatlas.store.queries.readmodel import PROLOGUE
+from stackatlas.store.terms import iri, literal
+from stackatlas.vocab import slug_of
 
 CERTIFICATION = "HIPAA_BAA"
 GRAPHQL_QUERY = (
@@ -61,43 +63,30 @@ PLAIN_PATH = "/plain/alternatives"
 # ---------------------------------------------------------------------------
 
 
-def _nodes(rows: list[dict[str, Any]]) -> dict[str, Node]:
-    nodes: dict[str, Node] = {}
-    for row in rows:
-        node = nodes.setdefault(str(row["s"]), Node(str(row["s"])))
-        values = node.properties.setdefault(str(row["p"]), [])
-        if row["o"] not in values:
-            values.append(row["o"])
-    return nodes
-
-
 async def plain_alternatives(store: Store, concepts: Concepts, to: str, certification: str) -> dict[str, Any]:
-    """What the GraphQL query answers, computed directly."""
-    subject = queries.vendor_for_slug(to)
-    cert = concepts.resolve(certification, CERTIFICATION_PREFIX, "certification")
+    """What the GraphQL query answers, computed directly: the same read-model read and filter query."""
+    subject = vendor_for_slug(to)
+    cert = resolve(concepts, certification, CERTIFICATION_PREFIX, "certification")
     if subject is None:
         raise LookupError(to)
-    subject_rows, rows = await asyncio.gather(
-        store.run(store.select, queries.nodes([subject])),
-        store.run(store.select, queries.alternatives_of(subject)),
-    )
-    if not subject_rows:
+    reader = reader_for(store)
+    record = (await store.run(reader.read, [subject]))[subject]
+    if not record.core.named:
         raise LookupError(to)
-    found = {(str(r["rel"]), str(r["v"]), str(r["lister"])) for r in rows}
+    found = [(a, a.vendor) for a in record.relations.alternatives]
+    found += [(a, a.listed_by) for a in record.relations.alternative_of]
     if found:
-        keep = queries.keep({f[1] for f in found}, layer=None, certification=cert)
-        kept = {str(r["v"]) for r in await store.run(store.select, keep)}
-        found = {f for f in found if f[1] in kept}
-    nodes = _nodes(await store.run(store.select, queries.nodes({i for f in found for i in f[:2]})))
-    ordered = sorted(found, key=lambda f: (f[2] != subject, page_order(nodes[f[0]])))
+        keep = queries.keep([iri(v) for _, v in found], layer=False, certification=True)
+        kept = {str(r["v"]) for r in await store.run(store.select, keep, {"cert": iri(cert)})}
+        found = [(a, v) for a, v in found if v in kept]
     return {
         "data": {
             "alternatives": [
                 {
-                    "vendor": {"id": slug_of(v), "name": nodes[v].text(str(SKOS.prefLabel))},
-                    "rationale": nodes[rel].text(str(SA.chooseFor), str(SA.rationale)),
+                    "vendor": {"id": slug_of(v), "name": record.name_of(v)},
+                    "rationale": a.choose_for or a.rationale,
                 }
-                for rel, v, _ in ordered
+                for a, v in found
             ]
         }
     }
@@ -133,9 +122,10 @@ def bench_app(data: Path) -> FastAPI:
 
 def busiest_subject(store: Store) -> str:
     """The vendor with the most alternatives holding the certification, both directions."""
-    notation = queries.query(f'SELECT ?c WHERE {{ ?c skos:notation "{CERTIFICATION}" }}')
-    holders = {str(r["v"]) for r in store.select(queries.holders(str(store.select(notation)[0]["c"])))}
-    pairs = store.select(queries.query("SELECT ?x ?v WHERE { ?x sa:alternative/sa:alternativeVendor ?v }"))
+    notation = PROLOGUE + "SELECT ?c ?code WHERE { ?c skos:notation ?code }"
+    cert = store.select(notation, {"code": literal(CERTIFICATION)})[0]["c"]
+    holders = {str(r["v"]) for r in store.select(queries.HOLDERS, {"cert": iri(str(cert))})}
+    pairs = store.select(PROLOGUE + "SELECT ?x ?v WHERE { ?x sa:alternative/sa:alternativeVendor ?v }")
     counts: Counter[str] = Counter()
     for row in pairs:
         x, v = str(row["x"]), str(row["v"])

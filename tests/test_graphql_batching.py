@@ -18,6 +18,7 @@ from stackatlas.config import Settings
 from stackatlas.graphql import Catalog, Context, build_schema
 from stackatlas.loader import catalog_sources
 from stackatlas.store import OxigraphStore, Row
+from stackatlas.store.terms import Bindings
 
 PAGE_QUERY = """
 query($first: Int) {
@@ -41,9 +42,9 @@ class CountingStore(OxigraphStore):
 
     selects = 0
 
-    def select(self, query: str) -> list[Row]:
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         self.selects += 1
-        return super().select(query)
+        return super().select(query, bindings)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,8 @@
 
 One module for the CLI, the HTTP export and the web map, so the three always
 agree on what "depth 2 downstream of Dagster" means. The store is read with
-SPARQL through :class:`~stackatlas.store.Store`; callers in the web app run
+the read model (:mod:`stackatlas.readmodel`), so a node's name and layer are
+the ones the vendor page and GraphQL show; callers in the web app run
 :func:`select_map` through ``store.run``.
 
 Edges point from the vendor whose page states the relation to the vendor it
@@ -14,13 +15,15 @@ the node's name or the relation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .. import readmodel as rm
 from ..errors import StackatlasError
-from ..store import Row, Store
-from ..vocab import slug_of, sparql_prologue, vendor_iri
+from ..readmodel import Reader, ends, reader_for
+from ..store import Store
+from ..vocab import slug_of, vendor_iri
 
 MAX_DEPTH = 10
 """Bounds the work of one request (one query per hop); ten hops reach far past what a map can show."""
@@ -175,157 +178,84 @@ def build_query(
     )
 
 
-# Each kind's relation pattern, written twice: starting from the stating vendor
-# and starting from the named one, so that with the frontier bound in VALUES
-# the engine walks out from it instead of scanning every relation.
-_RELATION = {
-    Kind.integration: ("sa:integration", "sa:integrationTarget"),
-    Kind.alternative: ("sa:alternative", "sa:alternativeVendor"),
-    Kind.mention: ("sa:mention", "sa:mentionedVendor"),
-}
-_DETAILS = {
-    Kind.integration: """
-    OPTIONAL { ?rel sa:direction/skos:notation ?direction }
-    OPTIONAL { ?rel sa:mechanism ?mechanism }
-    OPTIONAL { ?rel sa:layer/skos:notation ?layer }""",
-    Kind.alternative: "",
-    Kind.mention: """
-    OPTIONAL { ?rel sa:role ?mechanism }""",
-}
-
-
-def _pattern(kind: Kind, from_target: bool) -> str:
-    has, names = _RELATION[kind]
-    steps = [f"GRAPH ?g {{ ?source {has} ?rel }}", f"?rel {names} ?target ."]
-    if from_target:
-        steps.reverse()
-    return f'{{\n    {" ".join(steps)}{_DETAILS[kind]}\n    BIND("{kind.value}" AS ?kind)\n  }}'
-
-
-_NODES = """
-SELECT ?v ?label ?layer ?targetLayer ?entry ?page WHERE {
-  %s
-  ?v a/rdfs:subClassOf* sa:Vendor .
-  OPTIONAL { GRAPH ?g { ?v skos:prefLabel ?label } OPTIONAL { ?g prov:wasDerivedFrom ?page } }
-  OPTIONAL { ?v sa:layer/skos:notation ?layer }
-  OPTIONAL { ?rel sa:integrationTarget ?v ; sa:layer/skos:notation ?targetLayer }
-  BIND(EXISTS { ?v a sa:CatalogEntry } AS ?entry)
-}
-"""
-
-_LAYERS = """
-SELECT ?layer ?code ?label ?rank WHERE {
-  ?layer a sa:Layer ; skos:notation ?code .
-  OPTIONAL { ?layer sa:rank ?rank }
-  OPTIONAL { ?layer skos:prefLabel ?label }
-}
-"""
-
-
-def _values(variable: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in sorted(iris))} }}"
-
-
-def _edges(store: Store, kinds: Iterable[Kind], around: set[str] | None = None) -> list[Edge]:
-    """Relations of the given kinds; only those touching ``around`` when it is given."""
-
-    def branches(from_target: bool) -> str:
-        return " UNION ".join(_pattern(k, from_target) for k in kinds)
-
-    if around is None:
-        where = branches(False)
-    else:
-        where = (
-            f"{{ {_values('source', around)} {branches(False)} }} UNION "
-            f"{{ {_values('target', around)} {branches(True)} }}"
-        )
-    query = f"""
-SELECT ?rel ?kind ?source ?target ?direction ?mechanism ?layer ?page WHERE {{
-  {where}
-  OPTIONAL {{ ?g prov:wasDerivedFrom ?page }}
-}}"""
-    first: dict[str, Row] = {}
-    pages: dict[str, set[str]] = {}
-    mechanisms: dict[str, set[str]] = {}
-    for row in store.select(sparql_prologue() + query):
-        rel = str(row["rel"])
-        first.setdefault(rel, row)
-        pages.setdefault(rel, set()).update([str(row["page"])] if row["page"] else [])
-        mechanisms.setdefault(rel, set()).update([str(row["mechanism"])] if row["mechanism"] else [])
-    edges = []
-    for rel, row in first.items():
-        direction = str(row["direction"]).lower() if row["direction"] else None
-        kind = str(row["kind"])
-        # A relation the page describes in several ways keeps them all.
-        label = "; ".join(sorted(mechanisms[rel])) or direction or kind
-        edges.append(
-            Edge(
-                id=rel,
-                source=str(row["source"]),
-                target=str(row["target"]),
-                kind=kind,
-                direction=direction,
-                label=label,
-                layer=str(row["layer"]) if row["layer"] else None,
-                provenance=tuple(sorted(pages[rel])),
-            )
-        )
-    return sorted(edges, key=lambda e: e.id)
-
-
-def _nodes(store: Store, only: set[str] | None = None) -> dict[str, Node]:
-    """Vendors (all, or those in ``only``) with name, layer, catalog-entry flag and provenance.
-
-    A vendor only mentioned by a page has no layer of its own; the layer the
-    page's integration states for it stands in (the lowest code when pages differ).
-    """
-    nodes: dict[str, Node] = {}
-    target_layers: dict[str, set[str]] = {}
-    values = _values("v", only) if only is not None else ""
-    for row in store.select(sparql_prologue() + _NODES % values):
-        iri = str(row["v"])
-        node = nodes.get(iri)
-        if node is None:
-            node = nodes[iri] = Node(
-                id=iri,
-                label=str(row["label"] or iri.rsplit("/", 1)[-1]),
-                layer=str(row["layer"]) if row["layer"] else None,
-                catalog_entry=bool(row["entry"]),
-                seed=False,
-            )
-        if row["page"] and str(row["page"]) not in node.provenance:
-            node.provenance.append(str(row["page"]))
-        if row["targetLayer"]:
-            target_layers.setdefault(iri, set()).add(str(row["targetLayer"]))
-    for iri, node in nodes.items():
-        node.provenance.sort()
-        if node.layer is None and iri in target_layers:
-            node.layer = min(target_layers[iri])
-    return nodes
-
-
 def layers(store: Store) -> list[Layer]:
     """The layers of the architecture, L7 first (the order maps draw them in)."""
-    found = {
-        str(row["code"]): Layer(
-            id=str(row["layer"]),
-            code=str(row["code"]),
-            label=str(row["label"]) if row["label"] else None,
-            rank=int(row["rank"] or 0),
+    found = [
+        Layer(id=c.iri, code=c.notation or "", label=c.label, rank=c.rank or 0)
+        for c in reader_for(store).layers()
+    ]
+    return sorted(found, key=lambda layer: -layer.rank)
+
+
+def _edge(item: rm.Relation, pages: dict[str, tuple[rm.Source, ...]]) -> Edge:
+    """A relation as a map edge: from the vendor whose page states it to the vendor it names."""
+    source, target = ends(item)
+    direction: str | None = None
+    layer: str | None = None
+    details: tuple[str, ...] = ()
+    if isinstance(item, rm.Integration):
+        kind = Kind.integration
+        direction = (item.direction.notation or "").lower() if item.direction else None
+        layer = item.layer.notation if item.layer else None
+        details = item.mechanisms
+    elif isinstance(item, rm.Mention):
+        kind, details = Kind.mention, item.roles
+    else:
+        kind = Kind.alternative
+    # A relation the page describes in several ways keeps them all.
+    label = "; ".join(sorted(details)) or direction or kind.value
+    provenance = sorted({s.page for g in item.graphs for s in pages.get(g, ()) if s.page})
+    return Edge(
+        id=item.iri,
+        source=source,
+        target=target,
+        kind=kind.value,
+        direction=direction or None,
+        label=label,
+        layer=layer,
+        provenance=tuple(provenance),
+    )
+
+
+def _nodes(reader: Reader, chosen: set[str]) -> tuple[dict[str, Node], set[str]]:
+    """Nodes for the chosen IRIs (one batched read), and the graphs whose source pages they cite.
+
+    Name: the read model's (prefLabel, else slug). Layer: the vendor's own, else
+    the one integrations naming it give (``Reader.layer_fallbacks``). An edge end
+    the graph does not type as a vendor still gets a node, without layer.
+    """
+    cores = reader.refs(sorted(chosen))
+    fallbacks = reader.layer_fallbacks(sorted(i for i, c in cores.items() if c.is_vendor and c.layer is None))
+    nodes: dict[str, Node] = {}
+    graphs: set[str] = set()
+    for iri, core in cores.items():
+        if not core.is_vendor:
+            nodes[iri] = Node(iri, iri.rsplit("/", 1)[-1], None, False, False)
+            continue
+        layer = core.layer or fallbacks.get(iri)
+        nodes[iri] = Node(
+            id=iri,
+            label=core.name,
+            layer=layer.notation if layer else None,
+            catalog_entry=core.catalog_entry,
+            seed=False,
+            provenance=sorted(core.name_graphs),  # graph IRIs for now; pages once read
         )
-        for row in store.select(sparql_prologue() + _LAYERS)
-    }
-    return sorted(found.values(), key=lambda layer: -layer.rank)
+        graphs |= core.name_graphs
+    return nodes, graphs
 
 
-def _step(edge: Edge, here: str, direction: Direction) -> str | None:
-    """The neighbour an edge leads to from ``here`` when walking in ``direction``."""
-    if here not in (edge.source, edge.target):
+def _step(item: rm.Relation, source: str, target: str, here: str, direction: Direction) -> str | None:
+    """The neighbour a relation leads to from ``here`` when walking in ``direction``."""
+    if here not in (source, target):
         return None
-    other = edge.target if here == edge.source else edge.source
-    if edge.kind != Kind.integration or direction == Direction.both or edge.direction is None:
+    other = target if here == source else source
+    flow = (
+        (item.direction.notation or "").lower() if isinstance(item, rm.Integration) and item.direction else None
+    )
+    if not isinstance(item, rm.Integration) or direction == Direction.both or not flow:
         return other
-    flow_from, flow_to = edge.flow()
+    flow_from, flow_to = (target, source) if flow == Direction.upstream else (source, target)
     if direction == Direction.downstream:
         return other if here == flow_from else None
     return other if here == flow_to else None
@@ -335,32 +265,44 @@ def select_map(store: Store, query: MapQuery) -> IntegrationMap:
     """The nodes and edges ``query`` selects, with layers and provenance.
 
     With vendors: breadth-first from them over the chosen kinds, ``depth`` hops,
-    following integrations only in ``direction``, one query per hop for the
-    relations around the frontier, so the cost follows the neighbourhood and not
-    the catalog; then the layer filter keeps the nodes in the chosen layers and
-    the edges between kept nodes. Without vendors: every relation of the chosen
-    kinds and every vendor with a page.
+    following integrations only in ``direction``, two queries per hop for the
+    relations around the frontier (the read model's ``relations``), so the cost
+    follows the neighbourhood and not the catalog; then the layer filter keeps
+    the nodes in the chosen layers and the edges between kept nodes. Without
+    vendors: every relation of the chosen kinds and every vendor with a page,
+    computed once per store generation and cached.
     """
+    reader = reader_for(store)
+    if not query.vendors:
+        return reader.cached(("map", query), lambda: _select(reader, query))
+    return _select(reader, query)
+
+
+def _select(reader: Reader, query: MapQuery) -> IntegrationMap:
+    kinds = [k.value for k in query.kinds]
     if query.vendors:
         seeds = [str(vendor_iri(slug)) for slug in query.vendors]
-        known = _nodes(store, set(seeds))
+        known = reader.refs(seeds)
         for slug, iri in zip(query.vendors, seeds, strict=True):
-            if iri not in known:
-                entries = sorted(n.id.rsplit("/", 1)[-1] for n in _nodes(store).values() if n.catalog_entry)
-                raise SelectionError(f"unknown vendor {slug!r}; vendors with a page: {', '.join(entries)}")
-        chosen, edges = _walk(store, seeds, query)
+            if not known[iri].is_vendor:
+                entries = [e.slug for e in reader.index().entries if e.catalog_entry]
+                raise SelectionError(
+                    f"unknown vendor {slug!r}; vendors with a page: {', '.join(sorted(entries))}"
+                )
+        chosen, relations = _walk(reader, seeds, query, kinds)
     else:
         seeds = []
-        edges = _edges(store, query.kinds)
+        relations = list(reader.all_relations(kinds))
         # A map shows relations: the vendors with a page, and every vendor a
         # selected relation touches.
-        chosen = {n.id for n in _nodes(store).values() if n.catalog_entry}
-        chosen |= {end for e in edges for end in (e.source, e.target)}
+        chosen = {e.iri for e in reader.index().entries if e.catalog_entry}
+        chosen |= {end for item in relations for end in ends(item)}
 
-    all_nodes = _nodes(store, chosen) if chosen else {}
-    for iri in chosen:
-        # An edge end the graph does not type as a vendor still needs a node.
-        all_nodes.setdefault(iri, Node(iri, iri.rsplit("/", 1)[-1], None, False, False))
+    all_nodes, graphs = _nodes(reader, chosen) if chosen else ({}, set())
+    pages = reader.sources(graphs | {g for item in relations for g in item.graphs})
+    for node in all_nodes.values():
+        node.provenance = sorted({s.page for g in node.provenance for s in pages.get(g, ()) if s.page})
+    edges = sorted((_edge(item, pages) for item in relations), key=lambda e: e.id)
     if query.layers:
         chosen = {n for n in chosen if all_nodes[n].layer in query.layers}
         edges = [e for e in edges if e.source in chosen and e.target in chosen]
@@ -371,25 +313,29 @@ def select_map(store: Store, query: MapQuery) -> IntegrationMap:
         node.seed = iri in seeds
         node.relations = sorted({e.kind for e in edges if iri in (e.source, e.target)})
         nodes.append(node)
-    return IntegrationMap(query=query, layers=layers(store), nodes=nodes, edges=edges)
+    return IntegrationMap(query=query, layers=layers(reader.store), nodes=nodes, edges=edges)
 
 
-def _walk(store: Store, seeds: list[str], query: MapQuery) -> tuple[set[str], list[Edge]]:
+def _walk(
+    reader: Reader, seeds: list[str], query: MapQuery, kinds: list[str]
+) -> tuple[set[str], list[rm.Relation]]:
     distance = dict.fromkeys(seeds, 0)
-    taken: dict[str, Edge] = {}
+    taken: dict[str, rm.Relation] = {}
     frontier = set(seeds)
     for hop in range(query.depth):
         if not frontier:
             break
         reached: set[str] = set()
-        for edge in _edges(store, query.kinds, frontier):
-            for here in {edge.source, edge.target} & frontier:
-                other = _step(edge, here, query.direction)
+        found = reader.relations(sorted(frontier), kinds)
+        for item in {x.iri: x for rel in found.values() for x in rel.all()}.values():
+            source, target = ends(item)
+            for here in {source, target} & frontier:
+                other = _step(item, source, target, here, query.direction)
                 if other is None:
                     continue
-                taken[edge.id] = edge
+                taken[item.iri] = item
                 if other not in distance:
                     distance[other] = hop + 1
                     reached.add(other)
         frontier = reached
-    return set(distance), sorted(taken.values(), key=lambda e: e.id)
+    return set(distance), sorted(taken.values(), key=lambda e: e.iri)

@@ -4,41 +4,33 @@ from __future__ import annotations
 
 import difflib
 
-import anyio
 from strawberry.fastapi import BaseContext
 
 from ..config import Settings
+from ..readmodel import Concepts, reader_for
 from ..store import Store
-from ..vocab import slug_of
-from . import sparql
-from .concepts import Concepts
 from .errors import UserError
 from .loaders import Loaders
 
 
 class Catalog:
-    """Process-wide facts read once from the (read-only) store: vocabularies and vendor ids."""
+    """Process-wide access to the catalog: the store's read model, whose caches follow the store generation."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self._concepts: Concepts | None = None
-        self._slugs: list[str] | None = None
-        self._lock = anyio.Lock()
+        self.reader = reader_for(store)
 
     async def concepts(self) -> Concepts:
-        if self._concepts is None:
-            async with self._lock:
-                if self._concepts is None:
-                    rows = await self.store.run(self.store.select, sparql.concepts())
-                    self._concepts = Concepts(rows)
-        return self._concepts
+        # Read once per store generation; when current, no trip to a worker thread.
+        cached = self.reader.peek("concepts")
+        if isinstance(cached, Concepts):
+            return cached
+        return await self.store.run(self.reader.concepts)
 
     async def slugs(self) -> list[str]:
-        if self._slugs is None:
-            rows = await self.store.run(self.store.select, sparql.vendor_slugs())
-            self._slugs = sorted({s for r in rows if (s := slug_of(str(r["v"]))) is not None})
-        return self._slugs
+        index = await self.store.run(self.reader.index)
+        return index.slugs()
 
     async def unknown_vendor(self, slug: str, what: str = "vendor") -> UserError:
         """An error naming the closest known ids, so a typo is one retry away."""
@@ -56,4 +48,4 @@ class Context(BaseContext):
         super().__init__()
         self.catalog = catalog
         self.settings = catalog.settings
-        self.loaders = Loaders(catalog.store)
+        self.loaders = Loaders(catalog.reader)

@@ -1,114 +1,90 @@
-"""Per-request batched readers of the store.
+"""Per-request batched access to the read model.
 
-Every resolver asks a loader for the node(s) it needs; the loaders collect the
-keys asked for in one event-loop tick and answer them with one SPARQL query,
-so the number of store round-trips of a request follows the shape of the query,
-not the number of results. Results are cached for the request only.
+Resolvers ask a loader for the vendor records they need; the loaders collect
+the keys asked for in one event-loop tick and answer them with one batched
+:class:`~stackatlas.readmodel.Reader` call, so the number of store round-trips
+of a request follows the shape of the query, not the number of results.
+Results are cached for the request only (the reader's own caches are keyed by
+the store generation).
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
 
-from ..store import Row, Store, Value
-from ..vocab import SA
-from . import sparql
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-@dataclass
-class Node:
-    """What the store says about one IRI: property → values, and the graphs saying it."""
-
-    iri: str
-    properties: dict[str, list[Value]] = field(default_factory=dict)
-    graphs: set[str] = field(default_factory=set)
-
-    def one(self, prop: str) -> Value:
-        found = self.properties.get(prop)
-        return found[0] if found else None
-
-    def text(self, *props: str) -> str | None:
-        """The first of the properties that has a value, as text."""
-        for prop in props:
-            value = self.one(prop)
-            if value is not None:
-                return str(value)
-        return None
-
-    def all(self, prop: str) -> list[Value]:
-        return self.properties.get(prop, [])
-
-    def iris(self, prop: str) -> list[str]:
-        return [str(v) for v in self.all(prop)]
-
-
-def page_order(node: Node) -> tuple[float, list[object]]:
-    """The page's order: sa:position when stated, else the IRI with numbers compared as numbers."""
-    position = node.one(str(SA.position))
-    key: list[object] = [int(p) if p.isdigit() else p for p in _DIGITS.split(node.iri)]
-    return (float(position) if isinstance(position, int) else float("inf"), key)
-
-
-@dataclass(frozen=True)
-class Link:
-    """A qualified relation seen from its target: the relation node and the vendor stating it."""
-
-    relation: str
-    owner: str
+from .. import readmodel as rm
+from ..store import Row
+from ..store.queries import graphql as q
+from ..store.terms import Bindings, iri
 
 
 class Loaders:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.nodes: DataLoader[str, Node] = DataLoader(load_fn=self._load_nodes)
-        self.alternative_of = self._incoming("sa:alternative", "sa:alternativeVendor")
-        self.integrated_by = self._incoming("sa:integration", "sa:integrationTarget")
-        self.mentioned_by = self._incoming("sa:mention", "sa:mentionedVendor")
+    def __init__(self, reader: rm.Reader) -> None:
+        self.reader = reader
+        self.store = reader.store
+        self.refs: DataLoader[str, rm.VendorRef] = DataLoader(load_fn=self._load_refs)
+        self.cores: DataLoader[str, rm.VendorCore] = DataLoader(load_fn=self._load_cores)
+        self.vendors: DataLoader[str, rm.Vendor] = DataLoader(load_fn=self._load_vendors)
+        self.assessments: DataLoader[str, tuple[rm.Assessment, ...]] = DataLoader(
+            load_fn=self._load_assessments
+        )
+        self.sources: DataLoader[str, tuple[rm.Source, ...]] = DataLoader(load_fn=self._load_sources)
         self.layer_members: DataLoader[str, list[str]] = DataLoader(load_fn=self._load_layer_members)
 
-    async def select(self, query: str) -> list[Row]:
+    async def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         """One store round-trip, off the event loop."""
-        return await self.store.run(self.store.select, query)
+        return await self.store.run(self.store.select, query, bindings)
 
-    async def node(self, iri: str) -> Node:
-        return await self.nodes.load(iri)
+    async def ref(self, vendor: str) -> rm.VendorRef:
+        return await self.refs.load(vendor)
 
-    async def many(self, iris: Iterable[str]) -> list[Node]:
-        return list(await self.nodes.load_many(list(iris)))
+    async def many_refs(self, vendors: Iterable[str]) -> list[rm.VendorRef]:
+        return list(await self.refs.load_many(list(vendors)))
 
-    async def linked(self, node: Node, prop: str) -> list[Node]:
-        """The nodes a property points at, in page order."""
-        return sorted(await self.many(node.iris(prop)), key=page_order)
+    async def core(self, vendor: str) -> rm.VendorCore:
+        return await self.cores.load(vendor)
 
-    async def _load_nodes(self, keys: Sequence[str]) -> list[Node]:
-        found = {k: Node(k) for k in keys}
-        for row in await self.select(sparql.nodes(keys)):
-            node = found[str(row["s"])]
-            values = node.properties.setdefault(str(row["p"]), [])
-            if row["o"] not in values:
-                values.append(row["o"])
-            node.graphs.add(str(row["g"]))
+    async def vendor(self, vendor: str) -> rm.Vendor:
+        return await self.vendors.load(vendor)
+
+    async def _load_refs(self, keys: Sequence[str]) -> list[rm.VendorRef]:
+        found = await self.store.run(self.reader.refs, list(keys))
         return [found[k] for k in keys]
 
-    def _incoming(self, owner_property: str, target_property: str) -> DataLoader[str, list[Link]]:
-        async def load(keys: Sequence[str]) -> list[list[Link]]:
-            links: dict[str, list[Link]] = defaultdict(list)
-            rows = await self.select(sparql.incoming(keys, owner_property, target_property))
-            for row in rows:
-                links[str(row["t"])].append(Link(str(row["rel"]), str(row["s"])))
-            return [sorted(links[k], key=lambda link: link.relation) for k in keys]
+    async def _load_cores(self, keys: Sequence[str]) -> list[rm.VendorCore]:
+        found = await self.store.run(self.reader.cores, list(keys))
+        for core in found.values():  # a core is a reference too
+            self.refs.prime(core.iri, core)
+        return [found[k] for k in keys]
 
-        return DataLoader(load_fn=load)
+    async def _load_vendors(self, keys: Sequence[str]) -> list[rm.Vendor]:
+        # The cores come through their own loader, so that core fields asked in
+        # the same tick (a vendor's name, licence …) share the one query.
+        cores = {c.iri: c for c in await self.cores.load_many(list(keys))}
+        found = await self.store.run(self.reader.read, list(keys), cores)
+        # A full read carries the cores of the vendors asked for, references to
+        # every vendor their relations name, and the source pages of their
+        # graphs: later fields asking for those cost nothing.
+        for record in found.values():
+            for ref in (record.core, *record.related.values()):
+                self.refs.prime(ref.iri, ref)
+            for graph in record.core.graphs:
+                self.sources.prime(graph, tuple(s for s in record.sources if s.graph == graph))
+        return [found[k] for k in keys]
+
+    async def _load_assessments(self, keys: Sequence[str]) -> list[tuple[rm.Assessment, ...]]:
+        found = await self.store.run(self.reader.assessments, list(keys))
+        return [found[k] for k in keys]
+
+    async def _load_sources(self, keys: Sequence[str]) -> list[tuple[rm.Source, ...]]:
+        found = await self.store.run(self.reader.sources, list(keys))
+        return [found.get(k, ()) for k in keys]
 
     async def _load_layer_members(self, keys: Sequence[str]) -> list[list[str]]:
         members: dict[str, list[str]] = defaultdict(list)
-        for row in await self.select(sparql.layer_members(keys)):
-            members[str(row["t"])].append(str(row["s"]))
+        for row in await self.select(q.layer_members(iri(k) for k in keys)):
+            members[str(row["t"])].append(str(row["v"]))
         return [members[k] for k in keys]

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Annotated
 
 import strawberry
 
+from .. import readmodel as rm
 from ..config import Settings
-from ..vocab import SA
-from . import sparql
-from .concepts import Concepts
+from ..store.queries import graphql as q
+from ..store.terms import Term, literal
+from ..store.terms import iri as iri_term
+from ..vocab import SA, vendor_iri
+from .concepts import resolve
 from .context import Context
 from .errors import UserError
-from .loaders import Node, page_order
 from .protection import GuardedSchema, extensions
 from .types import (
-    CERTIFICATION_PREFIX,
-    LAYER_PREFIX,
-    PREF_LABEL,
     Alternative,
     Certification,
     Info,
-    Integration,
     IntegrationPath,
     Layer,
     PageInfo,
@@ -31,33 +30,43 @@ from .types import (
     VendorEdge,
     VendorId,
     VendorOrder,
+    alternative,
     decode_cursor,
     encode_cursor,
+    integration,
 )
 
 DEFAULT_PAGE_SIZE = 20
 
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
-async def _existing_vendor(info: Info, slug: str, what: str = "vendor") -> Node:
-    """The vendor's node, or a UserError naming the closest known ids."""
-    iri = sparql.vendor_for_slug(slug)
-    node = await info.context.loaders.node(iri) if iri else None
-    if node is None or node.text(PREF_LABEL) is None:
+
+def vendor_for_slug(slug: str) -> str | None:
+    """The vendor IRI for a client-given id, or None when it cannot be a slug."""
+    return str(vendor_iri(slug)) if _SLUG.match(slug) else None
+
+
+async def _existing_vendor(info: Info, slug: str, what: str = "vendor") -> rm.VendorRef:
+    """The vendor's reference, or a UserError naming the closest known ids."""
+    found = vendor_for_slug(slug)
+    ref = await info.context.loaders.ref(found) if found else None
+    if ref is None or not ref.named:
         raise await info.context.catalog.unknown_vendor(slug, what)
-    return node
+    return ref
 
 
 async def _layers(info: Info) -> list[Layer]:
     concepts = await info.context.catalog.concepts()
-    schemes = concepts.in_scheme(LAYER_PREFIX)
-    return [Layer(iri=c.iri, code=c.notation or "", name=c.label, note=c.note) for c in schemes]
+    return [layer for c in concepts.in_scheme(rm.LAYER_PREFIX) if (layer := Layer.of(c)) is not None]
 
 
-def _codes(concepts: Concepts, layer: str | None, certification: str | None) -> tuple[str | None, str | None]:
+def _codes(
+    concepts: rm.Concepts, layer: str | None, certification: str | None
+) -> tuple[str | None, str | None]:
     """IRIs of the layer and certification codes a client gave; unknown codes are a UserError."""
     return (
-        concepts.resolve(layer, LAYER_PREFIX, "layer") if layer else None,
-        concepts.resolve(certification, CERTIFICATION_PREFIX, "certification") if certification else None,
+        resolve(concepts, layer, rm.LAYER_PREFIX, "layer") if layer else None,
+        resolve(concepts, certification, rm.CERTIFICATION_PREFIX, "certification") if certification else None,
     )
 
 
@@ -74,11 +83,13 @@ def _page_size(first: int | None, settings: Settings) -> int:
 class Query:
     @strawberry.field(description="A vendor by id (slug); null when unknown.")
     async def vendor(self, info: Info, id: VendorId) -> Vendor | None:
-        iri = sparql.vendor_for_slug(id)
-        if iri is None:
+        found = vendor_for_slug(id)
+        if found is None:
             return None
-        node = await info.context.loaders.node(iri)
-        return Vendor(iri=iri) if node.text(PREF_LABEL) is not None else None
+        # The core (not just the reference): a vendor asked for by id usually
+        # has its page fields asked too, and the core answers both in one query.
+        core = await info.context.loaders.core(found)
+        return Vendor(iri=found) if core.named else None
 
     @strawberry.field(
         description="Vendors, filtered and paged. `search` matches names and aliases, case-insensitively; "
@@ -107,14 +118,23 @@ class Query:
         concepts = await info.context.catalog.concepts()
         layer_iri, cert_iri = _codes(concepts, layer, certification)
         frameworks = {
-            var: iri
+            var: concept.iri
             for var, code in (("inpact", "INPACT"), ("goals", "GOALS"))
-            if (iri := concepts.iri_of_notation(code, str(SA)))
+            if (concept := concepts.find(code, str(SA)))
         }
+        bindings: dict[str, Term] = {f"fw_{var}": iri_term(framework) for var, framework in frameworks.items()}
+        if layer_iri:
+            bindings["layer"] = iri_term(layer_iri)
+        if search:
+            bindings["search"] = literal(search)
         loaders = info.context.loaders
-        listing = loaders.select(sparql.vendor_list(layer=layer_iri, search=search, frameworks=frameworks))
+        listing = loaders.select(
+            q.vendor_list(layer=layer_iri is not None, search=bool(search), frameworks=frameworks), bindings
+        )
         if cert_iri:
-            rows, holders = await asyncio.gather(listing, loaders.select(sparql.holders(cert_iri)))
+            rows, holders = await asyncio.gather(
+                listing, loaders.select(q.HOLDERS, {"cert": iri_term(cert_iri)})
+            )
             held = {str(r["v"]) for r in holders}
             rows = [r for r in rows if str(r["v"]) in held]
         else:
@@ -167,21 +187,25 @@ class Query:
     ) -> list[Alternative]:
         concepts = await info.context.catalog.concepts()
         layer_iri, cert_iri = _codes(concepts, layer, certification)
-        subject = sparql.vendor_for_slug(to)
-        if subject is None:
+        subject = vendor_for_slug(to)
+        record = await info.context.loaders.vendor(subject) if subject else None
+        if record is None or not record.core.named:
             raise await info.context.catalog.unknown_vendor(to)
-        loaders = info.context.loaders
-        _, rows = await asyncio.gather(
-            _existing_vendor(info, to), loaders.select(sparql.alternatives_of(subject))
-        )
-        found = {(str(r["rel"]), str(r["v"]), str(r["lister"])) for r in rows}
+        found = [(a, False) for a in record.relations.alternatives]
+        found += [(a, True) for a in record.relations.alternative_of]
         if found and (layer_iri or cert_iri):
-            keep = sparql.keep({f[1] for f in found}, layer=layer_iri, certification=cert_iri)
-            kept = {str(r["v"]) for r in await loaders.select(keep)}
-            found = {f for f in found if f[1] in kept}
-        nodes = {n.iri: n for n in await loaders.many({i for f in found for i in f[:2]})}
-        ordered = sorted(found, key=lambda f: (f[2] != subject, page_order(nodes[f[0]])))
-        return [Alternative(node=nodes[rel], vendor_iri=v, lister_iri=lister) for rel, v, lister in ordered]
+            named = sorted({a.listed_by if reverse else a.vendor for a, reverse in found})
+            bindings: dict[str, Term] = {}
+            if layer_iri:
+                bindings["layer"] = iri_term(layer_iri)
+            if cert_iri:
+                bindings["cert"] = iri_term(cert_iri)
+            keep_query = q.keep(
+                [iri_term(v) for v in named], layer=layer_iri is not None, certification=cert_iri is not None
+            )
+            kept = {str(r["v"]) for r in await info.context.loaders.select(keep_query, bindings)}
+            found = [(a, reverse) for a, reverse in found if (a.listed_by if reverse else a.vendor) in kept]
+        return [alternative(a, reverse=reverse) for a, reverse in found]
 
     @strawberry.field(description="The seven layers, L1 to L7.")
     async def layers(self, info: Info) -> list[Layer]:
@@ -194,7 +218,7 @@ class Query:
     @strawberry.field(description="The certification codes claims use, as the data defines them.")
     async def certifications(self, info: Info) -> list[Certification]:
         concepts = await info.context.catalog.concepts()
-        schemes = concepts.in_scheme(CERTIFICATION_PREFIX)
+        schemes = concepts.in_scheme(rm.CERTIFICATION_PREFIX)
         return [Certification(code=c.notation or "", name=c.label) for c in schemes]
 
     @strawberry.field(
@@ -219,7 +243,7 @@ async def shortest_path(info: Info, start: str, goal: str, max_length: int) -> I
     for _ in range(max_length):
         if goal in reached or not frontier:
             break
-        rows = await loaders.select(sparql.integration_edges(frontier))
+        rows = await loaders.select(q.integration_edges([iri_term(v) for v in frontier]))
         here = set(frontier)
         frontier = []
         for row in sorted(rows, key=lambda r: (str(r["s"]), str(r["t"]), str(r["rel"]))):
@@ -236,11 +260,14 @@ async def shortest_path(info: Info, start: str, goal: str, max_length: int) -> I
         vendors.append(step[2])
     vendors.reverse()
     steps.reverse()
-    nodes = await loaders.many(rel for rel, _, _ in steps)
+    stated = await loaders.store.run(
+        loaders.reader.relations, sorted({s for _, s, _ in steps}), ("integration",)
+    )
+    records = {i.iri: i for relations in stated.values() for i in relations.integrations}
     return IntegrationPath(
         length=len(steps),
         vendor_iris=vendors,
-        steps=[Integration(node=n, subject_iri=s) for n, (_, s, _) in zip(nodes, steps, strict=True)],
+        steps=[integration(records[rel]) for rel, _, _ in steps],
     )
 
 

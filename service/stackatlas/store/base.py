@@ -69,7 +69,24 @@ class UserQueryLimits:
 
 
 class Store(ABC):
-    """A quad store holding one named graph per source file, queried as their union."""
+    """A quad store holding one named graph per source file, queried as their union.
+
+    ``generation`` counts the changes made to the data: every write (today only
+    :meth:`load`) bumps it. Read caches (the read model's catalog-wide views,
+    the search index) are keyed by it, so a write invalidates them without the
+    writer knowing who caches what.
+    """
+
+    _generation: int = 0
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever the data changes; equal numbers mean equal data."""
+        return self._generation
+
+    def bump_generation(self) -> None:
+        """Mark the data as changed; every write path of a backend calls this once it has succeeded."""
+        self._generation += 1
 
     @abstractmethod
     def load(self, sources: Sequence[SourceFile]) -> None:

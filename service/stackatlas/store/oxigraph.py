@@ -105,6 +105,7 @@ class OxigraphStore(Store):
             self.ox = staging
         else:
             self.ox.extend(staging)
+        self.bump_generation()
 
     def _query(
         self, query: str, bindings: Bindings | None = None
@@ -120,8 +121,10 @@ class OxigraphStore(Store):
         result = self._query(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        return [{n: to_value(sol[n]) for n in names} for sol in result]
+        # By position, not by name: pyoxigraph's lookup of a solution by
+        # variable name costs more than the conversion itself.
+        columns = list(enumerate(v.value for v in result.variables))
+        return [{n: to_value(sol[i]) for i, n in columns} for sol in result]
 
     def construct(
         self, query: str, media_type: str = "application/n-triples", bindings: Bindings | None = None

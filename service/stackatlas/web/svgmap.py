@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Any
 
 from ..export.labels import shorten
 from ..export.selection import Edge, IntegrationMap, Kind
@@ -270,7 +271,7 @@ def _edge(parent: ET.Element, edge: Edge, plan: Layout, link: dict[str, str]) ->
     group = _sub(parent, "a", href=link.get(edge.id, edge.id), class_=f"edge edge-{kind}")
     direction = f", {edge.direction}" if edge.direction else ""
     _sub(group, "title", f"{kind}{direction}: {edge.label}")
-    attrs: dict[str, object] = {"d": path, "stroke": COLOURS[kind], "stroke_width": 1.8, "opacity": 0.85}
+    attrs: dict[str, Any] = {"d": path, "stroke": COLOURS[kind], "stroke_width": 1.8, "opacity": 0.85}
     if DASHES[kind]:
         attrs["stroke_dasharray"] = DASHES[kind]
     if kind == Kind.integration:

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from . import __version__
 from .config import Settings
 from .dependencies import StoreDep
-from .errors import StackatlasError, excerpt
+from .errors import InvalidWrite, StackatlasError, excerpt
 from .graphql import graphql_router
 from .http_guard import RequestGuard
 from .loader import catalog_sources
@@ -28,6 +28,7 @@ from .sparql.downloads import load_shapes
 from .store import Store, open_store
 from .store.base import UserQueryLimits
 from .web import router as web_router
+from .writes import router as writes_router
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,8 @@ def user_query_limits(settings: Settings) -> UserQueryLimits:
     )
 
 
-def _error_response(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(f"{message}\n", status_code=status, headers={"Vary": "Accept"})
+def _error_response(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(f"{message}\n", status_code=status, headers={"Vary": "Accept", **(headers or {})})
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -120,9 +121,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
 
     @app.exception_handler(StackatlasError)
-    async def stackatlas_error(request: Request, exc: StackatlasError) -> PlainTextResponse:
-        """Every error meant for people: one line, the status its class names."""
-        return _error_response(exc.status, str(exc))
+    async def stackatlas_error(request: Request, exc: StackatlasError) -> PlainTextResponse | JSONResponse:
+        """Every error meant for people: one line, the status its class names.
+
+        A refused write (422) also lists its violations as JSON, one object per finding.
+        """
+        if isinstance(exc, InvalidWrite):
+            from .writes.http import finding_json
+
+            return JSONResponse(
+                {"error": str(exc), "violations": [finding_json(f) for f in exc.violations]}, status_code=exc.status
+            )
+        return _error_response(exc.status, str(exc), getattr(exc, "headers", None))
 
     @app.exception_handler(UnicodeError)
     async def unicode_error(request: Request, exc: UnicodeError) -> PlainTextResponse:
@@ -147,5 +157,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(graphql_router(settings))
     app.include_router(sparql_router)
     app.include_router(web_router)
+    app.include_router(writes_router)
     app.add_middleware(RequestGuard, settings=settings)
     return app

@@ -239,6 +239,50 @@ def query(
     run(text, file, format.value if format else None, data or None, timeout)
 
 
+token_app = typer.Typer(help="Bearer tokens for writes (kept in the store as hashes; docs/writes.md).")
+app.add_typer(token_app, name="token")
+
+
+class Scope(StrEnum):
+    read = "read"
+    write = "write"
+    admin = "admin"
+
+
+StoreOption = Annotated[Path, typer.Option("--store", help="The on-disk store directory (serve --store DIR).")]
+
+
+@token_app.command("add")
+def token_add(
+    name: Annotated[str, typer.Argument(help="Who the token is for; recorded as the author of its writes.")],
+    store: StoreOption,
+    scope: Annotated[Scope, typer.Option("--scope", help="read, write (vendor graphs) or admin.")] = Scope.write,
+) -> None:
+    """Create a token and print it once; only its hash is kept."""
+    from .auth.cli import add
+
+    add(store, name, scope.value)
+
+
+@token_app.command("list")
+def token_list(store: StoreOption) -> None:
+    """List the tokens' names, scopes and creation times (never the tokens)."""
+    from .auth.cli import show
+
+    show(store)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="The token's name.")],
+    store: StoreOption,
+) -> None:
+    """Revoke a token at once: requests carrying it get 401."""
+    from .auth.cli import revoke
+
+    raise typer.Exit(revoke(store, name))
+
+
 def main() -> None:
     try:
         app()

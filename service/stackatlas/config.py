@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 16_384
     """Largest request body of a route without a limit of its own (413 beyond)."""
 
+    # Writes and tokens (see docs/writes.md)
+    read_requires_token: bool = False
+    """Close reads: every route but ``/health`` and ``/ready`` needs a token (scope read or more)."""
+    write_max_body_bytes: int = 1_048_576
+    """Largest body of ``/update``, ``/rdf-graphs`` and ``/ingest``; 413 beyond."""
+
     # SPARQL
     sparql_timeout: float = 10.0
     """Default per-query time limit in seconds."""

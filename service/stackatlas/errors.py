@@ -99,3 +99,40 @@ class BodyTooLarge(StackatlasError):
     """A request body is larger than the route accepts (HTTP 413)."""
 
     status = 413
+
+
+class Unauthorized(StackatlasError):
+    """A write (or a closed read) without a valid bearer token (HTTP 401, with ``WWW-Authenticate``)."""
+
+    status = 401
+
+
+class Forbidden(StackatlasError):
+    """The token is valid but its scope does not allow this (HTTP 403)."""
+
+    status = 403
+
+
+class WritesDisabled(StackatlasError):
+    """The server has no tokens, so it accepts no writes at all (HTTP 403)."""
+
+    status = 403
+
+
+class PreconditionFailed(StackatlasError):
+    """A write named a version (``If-Match``, ``expectedVersion``) that is no longer current (HTTP 412)."""
+
+    status = 412
+
+
+class InvalidWrite(StackatlasError):
+    """A write would leave the catalog with SHACL violations; it was not applied (HTTP 422).
+
+    ``violations`` are the findings in curator words (see :class:`stackatlas.validation.Finding`).
+    """
+
+    status = 422
+
+    def __init__(self, message: str, violations: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.violations = list(violations)

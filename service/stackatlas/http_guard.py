@@ -149,6 +149,8 @@ class RequestGuard:
             return self.settings.sparql_max_query_bytes, "sparql_max_query_bytes"
         if path == "/graphql":
             return self.settings.graphql_max_body_bytes, "graphql_max_body_bytes"
+        if path in ("/update", "/rdf-graphs", "/ingest"):
+            return self.settings.write_max_body_bytes, "write_max_body_bytes"
         return self.settings.max_body_bytes, "max_body_bytes"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -26,6 +26,17 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/stackatlas/ontology")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 SHAPES_GRAPH = GRAPH["shapes"]
 
+SYSTEM_GRAPH_PREFIX = f"{GRAPH}system/"
+"""Named graphs the service keeps for itself (tokens, graph versions); never part of public reads."""
+TOKENS_GRAPH = URIRef(f"{SYSTEM_GRAPH_PREFIX}tokens")
+VERSIONS_GRAPH = URIRef(f"{SYSTEM_GRAPH_PREFIX}versions")
+AUDIT_GRAPH = GRAPH["audit"]
+"""The commits (PROV-O activities) of governed writes: public, it holds token names, never hashes."""
+SERVICE_AGENT = ID["agent/stackatlas-service"]
+"""The service itself, to which its bookkeeping graphs (the audit) are attributed."""
+WRITABLE_GRAPH_PREFIXES = (f"{GRAPH}vendors/", f"{GRAPH}curation/", f"{GRAPH}external/")
+"""The vendor graphs a ``write`` token may change; everything else needs ``admin``."""
+
 PREFIXES: dict[str, str] = {
     "sa": str(SA),
     "id": str(ID),

@@ -88,11 +88,12 @@ def load_catalog(root: Path, skip: Iterable[Path] = ()) -> Catalog:
             quads.extend(ox.parse(path=str(path), format=RDF_SUFFIXES[path.suffix], base_iri=base))
         except (SyntaxError, OSError) as exc:
             raise InputError(f"{path}: cannot read the catalog file ({exc})") from exc
-    _index(catalog, quads)
+    index_quads(catalog, quads)
     return catalog
 
 
-def _index(catalog: Catalog, quads: list) -> None:
+def index_quads(catalog: Catalog, quads: list) -> None:
+    """Index ``quads`` (from files or from a store, as ``POST /ingest`` does) into ``catalog``."""
     types: dict[str, set[str]] = {}
     labels: dict[str, list[tuple[str, str]]] = {}
     notation: dict[str, str] = {}

@@ -17,7 +17,7 @@ from ..loader import SourceFile, discover
 from ..negotiation import negotiate
 from ..resources import shapes_dir
 from ..store import Store, open_store
-from ..vocab import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from ..vocab import ONTOLOGY_GRAPH, SHAPES_GRAPH, SYSTEM_GRAPH_PREFIX
 
 router = APIRouter(tags=["downloads"])
 
@@ -65,10 +65,13 @@ async def graph_store(request: Request, store: StoreDep) -> Response:
     if wants_default:
         return _download(await store.run(store.dump_union, media_type), media_type, "default")
     iri = graph[0]
-    if iri not in await store.run(store.named_graphs):
+    if iri.startswith(SYSTEM_GRAPH_PREFIX) or iri not in await store.run(store.named_graphs):
         return _error(f"no graph named <{excerpt(iri)}> in this dataset", 404)
     body = await store.run(store.dump, media_type, iri)
-    return _download(body, media_type, iri.rstrip("/").rsplit("/", 1)[-1] or "graph")
+    response = _download(body, media_type, iri.rstrip("/").rsplit("/", 1)[-1] or "graph")
+    # the version a Graph Store Protocol write names in If-Match (docs/writes.md)
+    response.headers["ETag"] = f'"{(await store.run(store.versions, [iri]))[iri]}"'
+    return response
 
 
 @router.get("/dataset")

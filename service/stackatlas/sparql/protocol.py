@@ -1,4 +1,4 @@
-"""``/sparql``: the SPARQL 1.1 Protocol for queries, read-only.
+"""``/sparql``: the SPARQL 1.1 Protocol for queries, and updates as governed writes.
 
 GET ``?query=``, POST form-encoded and POST ``application/sparql-query``;
 ``default-graph-uri`` / ``named-graph-uri``; the answer's format by Accept or a
@@ -22,12 +22,13 @@ from .. import formats
 from ..dependencies import ClientDep, SettingsDep, StoreDep
 from ..errors import NotAcceptable, QueryError, RefusedQuery, excerpt
 from ..negotiation import bounded, negotiate
+from ..writes.routes import run_update, update_from_form
 from .description import service_description_response
 from .execution import ClientGone, query_request, run_while_connected, time_limit
 
 router = APIRouter(tags=["sparql"])
 
-_READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only"
+_UPDATE_BY_GET = "SPARQL Update is never accepted by GET (GET is read-only); POST it with a write token (docs/writes.md)"
 
 
 def _media_type(content_type: str | None) -> str:
@@ -118,7 +119,7 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep, c
     """Run ``?query=``; without one, describe the service (YASGUI for browsers)."""
     params = _url_params(request)
     if "update" in params:
-        raise RefusedQuery(_READ_ONLY)
+        raise RefusedQuery(_UPDATE_BY_GET)
     query = _one(params.get("query", []), "query")
     if query is None:
         return await service_description_response(request, store, settings)
@@ -130,11 +131,10 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, 
     """Form-encoded ``query=`` or a raw ``application/sparql-query`` body."""
     params = _url_params(request)
     content_type = _media_type(request.headers.get("content-type"))
-    if content_type == "application/sparql-update":
-        raise RefusedQuery(_READ_ONLY)
-    if content_type not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+    if content_type not in ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"):
         return Response(
-            "POST a query as application/sparql-query or application/x-www-form-urlencoded\n",
+            "POST a query as application/sparql-query or application/x-www-form-urlencoded"
+            " (an update as application/sparql-update)\n",
             status_code=415,
             media_type="text/plain",
         )
@@ -145,10 +145,13 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, 
         raise QueryError(f"the request body is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     if content_type == "application/sparql-query":
         return await _answer(request, store, settings, client, params, text)
-    for key, values in parse_qs(text, keep_blank_values=True, strict_parsing=False).items():
+    if content_type == "application/sparql-update":
+        return await run_update(request, store, text)
+    form = parse_qs(text, keep_blank_values=True, strict_parsing=False)
+    if "update" in form:
+        return await update_from_form(request, store, text)
+    for key, values in form.items():
         params.setdefault(key, []).extend(values)
-    if "update" in params:
-        raise RefusedQuery(_READ_ONLY)
     query = _one(params.get("query", []), "query")
     if query is None:
         raise QueryError("the form has no 'query' field")

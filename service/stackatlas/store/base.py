@@ -18,6 +18,7 @@ import anyio.to_thread
 import rdflib
 
 from ..loader import SourceFile
+from .changes import Activity, ChangeSet, Committed, Quad
 from .terms import Bindings
 
 Value = str | int | float | bool | Decimal | None
@@ -181,3 +182,31 @@ class Store(ABC):
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """Run a store call in a worker thread so the event loop stays free."""
         return await anyio.to_thread.run_sync(fn, *args)
+
+    # -- governed writes (stackatlas.writes): versions, commits, audit ------------
+    #
+    # Kept apart from the opening and loading methods above: a write is a
+    # change set that was validated above the store; the store's part is to
+    # check the versions the writer read and apply it atomically, with its
+    # audit record, under one lock per store.
+
+    @abstractmethod
+    def graph_quads(self, graphs: Sequence[str]) -> list[Quad]:
+        """Every quad of the named graphs, terms intact (blank nodes keep their store identity)."""
+
+    @abstractmethod
+    def versions(self, graphs: Sequence[str]) -> dict[str, str]:
+        """Each graph's current version (its ETag); ``"0"`` for a graph never written through the service."""
+
+    @abstractmethod
+    def commit(
+        self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
+    ) -> Committed:
+        """Apply ``changes`` atomically if every graph in ``expected_versions`` is still at that version.
+
+        Raises :class:`~stackatlas.errors.PreconditionFailed` (nothing applied)
+        when one is not. Each touched graph gets a new version; with an
+        ``activity`` the commit is recorded in the audit graph (who, when,
+        why, which graphs, the quads added and removed) in the same
+        transaction. Bumps :attr:`generation`. Commits are serialised.
+        """

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+import threading
+import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -11,11 +13,14 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import XSD
 
-from ..errors import QueryError, Unavailable
+from ..errors import PreconditionFailed, QueryError, Unavailable
 from ..loader import SourceFile, read_bytes, syntax_error
-from ..vocab import PREFIXES
+from ..vocab import PREFIXES, SA, VERSIONS_GRAPH
+from . import audit
 from .base import QueryAnswer, QueryRequest, Row, Store, UserQueryLimits, Value
-from .terms import Bindings, substitutions
+from .changes import Activity, ChangeSet, Committed, Quad
+from .queries import writes as write_queries
+from .terms import Bindings, iri, substitutions
 from .workers import QueryPool
 
 _XSD = str(XSD)
@@ -82,6 +87,7 @@ class OxigraphStore(Store):
         self._pool: QueryPool | None = None
         self._pool_dir: tempfile.TemporaryDirectory[str] | None = None
         self._stopped: str | None = None
+        self._write_lock = threading.Lock()
 
     def load(self, sources: Sequence[SourceFile]) -> None:
         # Parse everything into a staging store first so that a bad file leaves
@@ -213,3 +219,49 @@ class OxigraphStore(Store):
         if pool is None:
             raise Unavailable(self.user_queries_ready() or "the SPARQL workers are not running")
         return await pool.execute(request, timeout, client)
+
+    # -- governed writes ------------------------------------------------------
+
+    def graph_quads(self, graphs: Sequence[str]) -> list[Quad]:
+        return [q for g in graphs for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+
+    def versions(self, graphs: Sequence[str]) -> dict[str, str]:
+        found = {
+            str(row["graph"]): str(row["version"])
+            for row in self.select(write_queries.versions_of(iri(g) for g in graphs))
+        }
+        return {g: found.get(g, "0") for g in graphs}
+
+    def commit(
+        self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
+    ) -> Committed:
+        with self._write_lock:
+            current = self.versions(sorted(set(changes.graphs) | set(expected_versions)))
+            for graph, expected in expected_versions.items():
+                if current[graph] != expected:
+                    raise PreconditionFailed(
+                        f"{graph} is at version {current[graph]!r}, not {expected!r}: "
+                        "someone changed it since you read it; read it again and redo your change"
+                    )
+            graphs = changes.graphs
+            if not graphs:
+                return Committed(None, {}, 0, 0)
+            contents = set(self.graph_quads(graphs))
+            contents -= changes.removed
+            contents |= changes.added
+            new_versions = {g: uuid.uuid4().hex[:16] for g in graphs}
+            versions_graph = ox.NamedNode(str(VERSIONS_GRAPH))
+            insert: list[Quad] = list(contents)
+            insert += [
+                ox.Quad(ox.NamedNode(g), ox.NamedNode(str(SA.version)), ox.Literal(v), versions_graph)
+                for g, v in new_versions.items()
+            ]
+            commit_iri = None
+            if activity is not None:
+                last = self.select(write_queries.LAST_SEQUENCE)
+                sequence = int(last[0]["last"] or 0) + 1 if last else 1
+                commit_iri, record = audit.record(activity, changes, sequence)
+                insert += record
+            self.ox.update(write_queries.commit_update([iri(g) for g in graphs], insert))
+            self.bump_generation()
+            return Committed(commit_iri, new_versions, len(changes.added), len(changes.removed))

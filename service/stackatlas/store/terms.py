@@ -93,3 +93,27 @@ def values_clause(name: str, terms: Iterable[Term]) -> str:
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def data_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term of an ``INSERT DATA`` block: as :func:`sparql_term`, and blank nodes as ``_:label``.
+
+    Inside one update request the same label is the same (fresh) blank node,
+    which is what replacing a graph's content needs.
+    """
+    if isinstance(term, ox.BlankNode):
+        return str(term)
+    if isinstance(term, ox.Triple):
+        raise QueryError("RDF-star triples cannot be written to the catalog")
+    return sparql_term(term)
+
+
+def data_block(quads: Iterable[ox.Quad]) -> str:
+    """The body of ``INSERT DATA { … }`` for quads in named graphs, grouped by graph."""
+    by_graph: dict[str, list[str]] = {}
+    for quad in quads:
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            raise QueryError("only named graphs are written; the default graph stays empty")
+        line = f"{data_term(quad.subject)} {data_term(quad.predicate)} {data_term(quad.object)} ."
+        by_graph.setdefault(sparql_term(quad.graph_name), []).append(line)
+    return "\n".join(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}" for graph, lines in by_graph.items())

@@ -1,0 +1,45 @@
+"""``stackatlas token add|list|revoke --store DIR``.
+
+The store directory is opened directly, so the server must not be running on
+it at the same time (one writer process per store: docs/persistence.md).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+from ..store import Store, open_store
+from .tokens import add_token, list_tokens, revoke_token
+
+
+def _open(path: Path) -> Store:
+    if not path.is_dir():
+        raise InputError(f"{path}: no store there (create it with `stackatlas serve --store {path}` or import)")
+    try:
+        return open_store(path=path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open the store ({exc}); is a server running on it?") from None
+
+
+def add(path: Path, name: str, scope: str) -> None:
+    token = add_token(_open(path), name, scope)
+    print(token)
+    print(f"token {name!r} (scope {scope}) created; it is shown only this once", file=sys.stderr)
+
+
+def show(path: Path) -> None:
+    tokens = list_tokens(_open(path))
+    if not tokens:
+        print("no tokens: the server accepts no writes", file=sys.stderr)
+    for token in tokens:
+        print(f"{token.name}\t{token.scope}\t{token.created or ''}")
+
+
+def revoke(path: Path, name: str) -> int:
+    if revoke_token(_open(path), name):
+        print(f"token {name!r} revoked", file=sys.stderr)
+        return 0
+    print(f"stackatlas: no token named {name!r}", file=sys.stderr)
+    return 1

@@ -1,0 +1,189 @@
+"""Every write is one transaction: change set → local SHACL check → commit, or nothing.
+
+The change set is validated on a scratch store holding only what its focus
+nodes need: the touched graphs as they would be after the write, the graphs
+that point at their nodes (so a deleted vendor that others name as an
+alternative is caught), the graphs describing every node those mention, and
+the ontology and shared vocabularies. Findings are kept for the touched and
+the referring graphs only; the rest is context. A catalog of 10,000 vendors is
+thus checked in the time one vendor takes.
+
+Building the change set, validating it and committing it happen under one
+lock per store, so the change validated is the change committed; the
+process-level single-writer rule is the persistent store's (docs/persistence.md).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from ..errors import InvalidWrite
+from ..loader import SourceFile
+from ..store import OxigraphStore, Store, terms
+from ..store.changes import Activity, ChangeSet, Committed, Quad
+from ..store.queries import writes as queries
+from ..validation import Finding, Report, load_shapes, validate_store
+from ..vocab import GRAPH, ONTOLOGY_GRAPH
+
+_LOCKS: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+_SHAPES: list[rdflib.Graph] = []
+
+
+def _lock(store: Store) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(store, threading.Lock())
+
+
+def shapes() -> rdflib.Graph:
+    """The shapes, parsed once per process."""
+    if not _SHAPES:
+        _SHAPES.append(load_shapes())
+    return _SHAPES[0]
+
+
+def is_shared(graph: str) -> bool:
+    """Graphs every vendor's validation needs: the ontology, the vocabularies, the source records."""
+    return graph == str(ONTOLOGY_GRAPH) or graph.startswith(f"{GRAPH}vocab/") or graph == f"{GRAPH}sources"
+
+
+def display_name(graph: str) -> str:
+    """How a graph is named to curators: the catalog file it corresponds to."""
+    return graph.removeprefix(str(GRAPH)) + ".ttl" if graph.startswith(str(GRAPH)) else graph
+
+
+@dataclass
+class Outcome:
+    """A write's result: what changed, the local SHACL report, and (unless a dry run) the commit."""
+
+    changes: ChangeSet
+    report: Report
+    committed: Committed | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+def _iris(terms_: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> set[str]:
+    return {t.value for t in terms_ if isinstance(t, ox.NamedNode)}
+
+
+def _context(store: Store, nodes: set[str]) -> list[tuple[str, bool]]:
+    if not nodes:
+        return []
+    rows = store.select(queries.context_graphs(terms.iri(n) for n in sorted(nodes)))
+    return [(str(r["graph"]), bool(r["refers"])) for r in rows]
+
+
+def check(store: Store, changes: ChangeSet) -> Report:
+    """Validate the catalog as it would be after ``changes``, around the nodes they touch."""
+    touched = set(changes.graphs)
+    before = store.graph_quads(sorted(touched))
+    after = (set(before) - changes.removed) | changes.added
+    subjects = _iris([q.subject for q in [*before, *after]])
+    mentioned = _iris([q.object for q in after]) | subjects
+    rows = _context(store, mentioned)
+    referring = {g for g, refers in rows if refers} - touched
+    described = {g for g, refers in rows if not refers}
+    # what the referring graphs mention must be there too, or their own links look broken
+    second = _iris([q.object for q in store.graph_quads(sorted(referring))]) - mentioned
+    described |= {g for g, refers in _context(store, second) if not refers}
+    shared = {g for g in store.named_graphs() if is_shared(g)}
+    context = (shared | described | referring) - touched
+    scratch = OxigraphStore()
+    scratch.ox.extend(store.graph_quads(sorted(context)))
+    scratch.ox.extend(after)
+    scratch.bump_generation()
+    graphs = sorted(context | touched)
+    sources = [SourceFile(Path(display_name(g)), g, ox.RdfFormat.TURTLE) for g in graphs]
+    report_on = [s for s in sources if s.graph in touched | referring]
+    return validate_store(scratch, sources, shapes(), report_on)
+
+
+def violations(report: Report) -> list[Finding]:
+    return [f for f in report.findings if f.severity == "Violation"]
+
+
+def refuse(report: Report) -> InvalidWrite:
+    found = violations(report)
+    first = found[0].message if found else ""
+    return InvalidWrite(
+        f"the write was not applied: it would leave {len(found)} SHACL violation(s); first: {first}", found
+    )
+
+
+def write(
+    store: Store,
+    build: Callable[[Store], ChangeSet],
+    expected_versions: dict[str, str],
+    activity: Activity | None,
+    *,
+    dry_run: bool = False,
+) -> Outcome:
+    """Build the change set from the current state, validate it, and commit it if it conforms.
+
+    Raises :class:`~stackatlas.errors.PreconditionFailed` for a stale version
+    and :class:`~stackatlas.errors.InvalidWrite` (with the violations) when the
+    result would not conform; in both cases nothing is changed. A dry run
+    returns the outcome without committing (and without raising on violations).
+    """
+    with _lock(store):
+        if expected_versions:
+            # fail early and cheaply; Store.commit checks again atomically
+            current = store.versions(sorted(expected_versions))
+            stale = {g: v for g, v in expected_versions.items() if current[g] != v}
+            if stale:
+                store.commit(ChangeSet(), stale, None)  # raises PreconditionFailed with the message
+        changes = build(store)
+        report = check(store, changes) if changes else Report([], rdflib.Graph())
+        outcome = Outcome(changes, report)
+        if dry_run:
+            outcome.versions = store.versions(changes.graphs)
+            return outcome
+        if not report.conforms:
+            raise refuse(report)
+        outcome.committed = store.commit(changes, expected_versions, activity) if changes else None
+        outcome.versions = store.versions(changes.graphs)
+        return outcome
+
+
+def activity(agent: str, message: str, interface: str) -> Activity:
+    return Activity(agent=agent, message=message, interface=interface, started=datetime.now(UTC))
+
+
+def replace_graph(graph: str, quads: list[Quad]) -> Callable[[Store], ChangeSet]:
+    """A build step: the graph's content becomes ``quads`` (an empty list deletes the graph)."""
+
+    wanted = normalised(quads)
+
+    def build(store: Store) -> ChangeSet:
+        return ChangeSet.between(store.graph_quads([graph]), wanted)
+
+    return build
+
+
+def normalised(quads: list[Quad]) -> list[Quad]:
+    """The quads as the store will hold them, so an unchanged graph diffs as unchanged.
+
+    Oxigraph keeps some literals in a canonical form (a ``1`` typed
+    ``xsd:positiveInteger`` comes back as ``xsd:integer``); a round trip
+    through a scratch store gives parsed input the same form.
+    """
+    scratch = ox.Store()
+    scratch.extend(quads)
+    return list(scratch)
+
+
+def parse_graph(data: bytes, fmt: ox.RdfFormat, graph: str) -> list[Quad]:
+    """Parse a graph's serialisation (``<>`` is the graph itself) into quads of that graph.
+
+    Raises ``SyntaxError`` (the parser's) for malformed input.
+    """
+    name = ox.NamedNode(graph)
+    return [ox.Quad(q.subject, q.predicate, q.object, name) for q in ox.parse(data, format=fmt, base_iri=graph)]

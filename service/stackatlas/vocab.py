@@ -25,6 +25,8 @@ SPDX_LICENSE = Namespace("http://spdx.org/licenses/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/stackatlas/ontology")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 SHAPES_GRAPH = GRAPH["shapes"]
+SYSTEM_GRAPHS = GRAPH["system/"]
+"""Prefix of the graphs the service keeps for itself (commits, state): never part of what reads see."""
 
 PREFIXES: dict[str, str] = {
     "sa": str(SA),

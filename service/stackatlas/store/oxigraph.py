@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from ..errors import QueryError, Unavailable
 from ..loader import SourceFile, read_bytes, syntax_error
 from ..vocab import PREFIXES
 from .base import QueryAnswer, QueryRequest, Row, Store, UserQueryLimits, Value
+from .dataset import PublicDataset, is_system_graph
 from .terms import Bindings, substitutions
 from .workers import QueryPool
 
@@ -78,14 +81,33 @@ class OxigraphStore(Store):
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self.ox = ox.Store(str(path)) if path is not None else ox.Store()
+        self._ox = ox.Store(str(path)) if path is not None else ox.Store()
         self._pool: QueryPool | None = None
         self._pool_dir: tempfile.TemporaryDirectory[str] | None = None
         self._stopped: str | None = None
+        self._public = PublicDataset()
+        self._writing = threading.Lock()
 
-    def load(self, sources: Sequence[SourceFile]) -> None:
-        # Parse everything into a staging store first so that a bad file leaves
-        # this store untouched.
+    @property
+    def ox(self) -> ox.Store:
+        """The pyoxigraph store reads go to (an on-disk store refreshes it when another process committed)."""
+        return self._ox
+
+    @contextmanager
+    def exclusive(self) -> Iterator[ox.Store]:
+        """The store to write to, with every other writer (thread or process) kept out until the block ends.
+
+        A write path applies its change inside the block and calls
+        :meth:`bump_generation` before leaving it, so the change is published
+        before the next writer starts (see ``docs/persistence.md``).
+        """
+        with self._writing:
+            yield self._ox
+
+    @staticmethod
+    def parse(sources: Sequence[SourceFile]) -> ox.Store:
+        """Parse the sources into a new in-memory store, one named graph per file; a bad file raises
+        :class:`~stackatlas.errors.InputError` before anything is written anywhere."""
         staging = ox.Store()
         for source in sources:
             data = read_bytes(source)
@@ -101,17 +123,28 @@ class OxigraphStore(Store):
                     )
             except SyntaxError as exc:
                 raise syntax_error(source, exc) from exc
-        if self.path is None and len(self.ox) == 0:
-            self.ox = staging
-        else:
-            self.ox.extend(staging)
-        self.bump_generation()
+        return staging
+
+    def load(self, sources: Sequence[SourceFile]) -> None:
+        # Parse everything into a staging store first so that a bad file leaves
+        # this store untouched.
+        staging = self.parse(sources)
+        with self.exclusive() as target:
+            if self.path is None and len(target) == 0:
+                self._ox = staging
+            else:
+                target.extend(staging)
+            self.bump_generation()
+
+    def _dataset(self, store: ox.Store) -> dict[str, object]:
+        return self._public.options(store, self.generation)
 
     def _query(
         self, query: str, bindings: Bindings | None = None
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        store = self.ox
         try:
-            return self.ox.query(query, use_default_graph_as_union=True, substitutions=substitutions(bindings))
+            return store.query(query, substitutions=substitutions(bindings), **self._dataset(store))  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from exc
         except RuntimeError as exc:  # pyoxigraph: a substituted variable that the query does not project
@@ -142,21 +175,39 @@ class OxigraphStore(Store):
         return bool(result)
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+        """The public named graphs (system graphs are the service's own)."""
+        return sorted(
+            g.value
+            for g in self.ox.named_graphs()
+            if isinstance(g, ox.NamedNode) and not is_system_graph(g.value)
+        )
 
     def dump(self, media_type: str, graph: str | None = None) -> bytes:
         fmt = _rdf_format(media_type)
+        store = self.ox
         if graph is None:
             if not fmt.supports_datasets:
-                return _written(self.ox.dump(format=fmt, from_graph=ox.DefaultGraph())) + b"".join(
-                    _written(self.ox.dump(format=fmt, from_graph=ox.NamedNode(g))) for g in self.named_graphs()
+                return _written(store.dump(format=fmt, from_graph=ox.DefaultGraph())) + b"".join(
+                    _written(store.dump(format=fmt, from_graph=ox.NamedNode(g))) for g in self.named_graphs()
                 )
-            return _written(self.ox.dump(format=fmt))
-        return _written(self.ox.dump(format=fmt, from_graph=ox.NamedNode(graph)))
+            if "named_graphs" in self._dataset(store):  # system graphs present: leave them out
+                return _written(ox.serialize(self._public_quads(store), format=fmt, prefixes=PREFIXES))
+            return _written(store.dump(format=fmt))
+        if is_system_graph(graph):
+            return b""
+        return _written(store.dump(format=fmt, from_graph=ox.NamedNode(graph)))
+
+    @staticmethod
+    def _public_quads(store: ox.Store) -> Iterator[ox.Quad]:
+        return (
+            q
+            for q in store.quads_for_pattern(None, None, None)
+            if not (isinstance(q.graph_name, ox.NamedNode) and is_system_graph(q.graph_name.value))
+        )
 
     def dump_union(self, media_type: str) -> bytes:
         fmt = _rdf_format(media_type)
-        triples = {q.triple for q in self.ox.quads_for_pattern(None, None, None)}
+        triples = {q.triple for q in self._public_quads(self.ox)}
         if fmt.supports_datasets:  # JSON-LD, TriG, N-Quads: the union as the default graph
             default = ox.DefaultGraph()
             quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
@@ -164,7 +215,8 @@ class OxigraphStore(Store):
         return _written(ox.serialize(triples, format=fmt, prefixes=PREFIXES))
 
     def snapshot(self, path: Path) -> Path:
-        self.ox.dump(str(path), format=ox.RdfFormat.N_QUADS)
+        store = self.ox
+        ox.serialize(self._public_quads(store), str(path), format=ox.RdfFormat.N_QUADS)
         return path
 
     def shacl_data_graph(self) -> rdflib.Dataset:

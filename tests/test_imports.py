@@ -63,7 +63,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "stackatlas.ingest",
         ),
     ),
-    ("app", ("stackatlas.app", "stackatlas.server")),
+    ("app", ("stackatlas.app", "stackatlas.server", "stackatlas.persistence")),
     ("cli", ("stackatlas.cli", "stackatlas.__main__")),
 ]
 

@@ -40,6 +40,9 @@ class StartupRefused(StackatlasError):
 def build_store(settings: Settings, *, validate: bool = True) -> Store:
     """Load and (unless told the data is already checked) validate the catalog.
 
+    With ``settings.store``, open the on-disk store as its writer instead
+    (importing ``data`` into it on the first start); see :mod:`stackatlas.persistence`.
+
     Raises :class:`StartupRefused` on violations. The report goes to stderr
     first, so the operator sees what to fix; with ``allow_invalid`` it is still
     printed and the service starts anyway.
@@ -47,6 +50,10 @@ def build_store(settings: Settings, *, validate: bool = True) -> Store:
     from .validation import validate_store
 
     sources = catalog_sources(settings.data)
+    if settings.store is not None:
+        from .persistence import open_served_store
+
+        return open_served_store(settings.store, sources, allow_invalid=settings.allow_invalid)
     store = open_store()
     store.load(sources)
     if not validate:

@@ -118,6 +118,12 @@ def serve(
         list[Path] | None,
         typer.Option(help="Data file or directory, repeatable (env STACKATLAS_DATA)."),
     ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="On-disk store directory; the first start imports --data into it (env STACKATLAS_STORE)."
+        ),
+    ] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (env STACKATLAS_WORKERS).")] = None,
     allow_invalid: Annotated[
         bool | None,
@@ -142,6 +148,7 @@ def serve(
         "host": host,
         "port": port,
         "data": data,
+        "store": store,
         "workers": workers,
         "allow_invalid": allow_invalid,
         "log_level": log_level and log_level.value,

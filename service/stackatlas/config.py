@@ -20,6 +20,8 @@ class Settings(BaseSettings):
 
     data: list[Path] = Field(default_factory=lambda: [data_dir()])
     """Data files or directories to serve (the shipped ``graph_data/`` by default)."""
+    store: Path | None = None
+    """Directory of an on-disk store to serve; the first start imports ``data`` into it (validated)."""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

@@ -26,6 +26,7 @@ from .app import build_store, create_app
 from .config import Settings
 from .http_protocol import BoundedHttpToolsProtocol, head_limit
 from .store import Store
+from .store.persistent import PersistentStore
 
 ENV_PREFIX = Settings.model_config["env_prefix"]
 
@@ -36,7 +37,10 @@ def run(overrides: dict[str, Any]) -> None:
         # Validate once here so invalid data stops before any worker starts; the
         # store is dropped, each worker loads its own without validating again. Workers import the factory
         # and read their settings from the environment, so the flags go through it.
-        build_store(settings)
+        store = build_store(settings)
+        if isinstance(store, PersistentStore):
+            store.close()  # the workers share the store on disk; each takes the writer lock per write
+        del store
         os.environ.update(_as_environment(overrides))
         uvicorn.run(
             "stackatlas.server:worker_app",
@@ -113,6 +117,8 @@ def worker_app() -> FastAPI:
     :func:`run`), so a worker does not validate it again.
     """
     settings = Settings()
+    if settings.store is not None:
+        return create_app(settings, store=PersistentStore(settings.store, writer=False))
     return create_app(settings, store=build_store(settings, validate=False))
 
 

@@ -25,11 +25,13 @@ SPDX_LICENSE = Namespace("http://spdx.org/licenses/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/stackatlas/ontology")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 SHAPES_GRAPH = GRAPH["shapes"]
+SYSTEM_GRAPHS = GRAPH["system/"]
+"""Prefix of the graphs the service keeps for itself (commits, state): never part of what reads see."""
+TOKENS_GRAPH = SYSTEM_GRAPHS["tokens"]
+"""Bearer tokens, as hashes (``stackatlas token add``)."""
+VERSIONS_GRAPH = SYSTEM_GRAPHS["versions"]
+"""Each vendor graph's version (the ETag a write names in If-Match)."""
 
-SYSTEM_GRAPH_PREFIX = f"{GRAPH}system/"
-"""Named graphs the service keeps for itself (tokens, graph versions); never part of public reads."""
-TOKENS_GRAPH = URIRef(f"{SYSTEM_GRAPH_PREFIX}tokens")
-VERSIONS_GRAPH = URIRef(f"{SYSTEM_GRAPH_PREFIX}versions")
 AUDIT_GRAPH = GRAPH["audit"]
 """The commits (PROV-O activities) of governed writes: public, it holds token names, never hashes."""
 SERVICE_AGENT = ID["agent/stackatlas-service"]

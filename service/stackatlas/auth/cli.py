@@ -10,17 +10,17 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from ..store import Store, open_store
+from ..store import Store
+from ..store.marker import read_marker
+from ..store.persistent import PersistentStore
 from .tokens import add_token, list_tokens, revoke_token
 
 
 def _open(path: Path) -> Store:
-    if not path.is_dir():
-        raise InputError(f"{path}: no store there (create it with `stackatlas serve --store {path}` or import)")
-    try:
-        return open_store(path=path)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot open the store ({exc}); is a server running on it?") from None
+    """The store as its writer; refused (one line) while a server holds it."""
+    if not path.is_dir() or read_marker(path) is None:
+        raise InputError(f"{path}: no store there (create it with `stackatlas serve --store {path}` first)")
+    return PersistentStore(path, writer=True)
 
 
 def add(path: Path, name: str, scope: str) -> None:

@@ -89,7 +89,7 @@ def add_token(store: Store, name: str, scope: str) -> str:
 def list_tokens(store: Store) -> list[TokenInfo]:
     return [
         TokenInfo(str(r["name"]), str(r["scope"]), str(r["created"]) if r["created"] else None)
-        for r in store.select(queries.TOKENS)
+        for r in store.system_select(queries.TOKENS)
     ]
 
 
@@ -105,13 +105,13 @@ def revoke_token(store: Store, name: str) -> bool:
 
 def has_tokens(store: Store) -> bool:
     """Whether any token exists: without one the server accepts no writes."""
-    return store.ask(queries.ANY_TOKEN)
+    return bool(store.system_select(queries.ANY_TOKEN))
 
 
 def authenticate(store: Store, token: str) -> Principal | None:
     """The token's holder, or None for an unknown (or revoked) token."""
     digest = _hash(token)
-    rows = store.select(queries.TOKEN_BY_HASH, {"hash": literal(digest)})
+    rows = store.system_select(queries.TOKEN_BY_HASH, {"hash": literal(digest)})
     for row in rows:
         if hmac.compare_digest(str(row["hash"]), digest):
             return Principal(str(row["name"]), str(row["scope"]))

@@ -17,7 +17,7 @@ from ..loader import SourceFile, discover
 from ..negotiation import negotiate
 from ..resources import shapes_dir
 from ..store import Store, open_store
-from ..vocab import ONTOLOGY_GRAPH, SHAPES_GRAPH, SYSTEM_GRAPH_PREFIX
+from ..vocab import ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 router = APIRouter(tags=["downloads"])
 
@@ -65,7 +65,7 @@ async def graph_store(request: Request, store: StoreDep) -> Response:
     if wants_default:
         return _download(await store.run(store.dump_union, media_type), media_type, "default")
     iri = graph[0]
-    if iri.startswith(SYSTEM_GRAPH_PREFIX) or iri not in await store.run(store.named_graphs):
+    if iri not in await store.run(store.named_graphs):
         return _error(f"no graph named <{excerpt(iri)}> in this dataset", 404)
     body = await store.run(store.dump, media_type, iri)
     response = _download(body, media_type, iri.rstrip("/").rsplit("/", 1)[-1] or "graph")

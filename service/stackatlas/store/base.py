@@ -199,6 +199,10 @@ class Store(ABC):
         """Each graph's current version (its ETag); ``"0"`` for a graph never written through the service."""
 
     @abstractmethod
+    def system_select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
+        """:meth:`select` over every graph, the system graphs included (tokens); never for user input."""
+
+    @abstractmethod
     def commit(
         self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
     ) -> Committed:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import tempfile
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ..vocab import PREFIXES, SA, VERSIONS_GRAPH
 from . import audit
 from .base import QueryAnswer, QueryRequest, Row, Store, UserQueryLimits, Value
 from .changes import Activity, ChangeSet, Committed, Quad
+from .dataset import PublicDataset, is_system_graph
 from .queries import writes as write_queries
 from .terms import Bindings, iri, substitutions
 from .workers import QueryPool
@@ -83,15 +85,33 @@ class OxigraphStore(Store):
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self.ox = ox.Store(str(path)) if path is not None else ox.Store()
+        self._ox = ox.Store(str(path)) if path is not None else ox.Store()
         self._pool: QueryPool | None = None
         self._pool_dir: tempfile.TemporaryDirectory[str] | None = None
         self._stopped: str | None = None
-        self._write_lock = threading.Lock()
+        self._public = PublicDataset()
+        self._writing = threading.Lock()
 
-    def load(self, sources: Sequence[SourceFile]) -> None:
-        # Parse everything into a staging store first so that a bad file leaves
-        # this store untouched.
+    @property
+    def ox(self) -> ox.Store:
+        """The pyoxigraph store reads go to (an on-disk store refreshes it when another process committed)."""
+        return self._ox
+
+    @contextmanager
+    def exclusive(self) -> Iterator[ox.Store]:
+        """The store to write to, with every other writer (thread or process) kept out until the block ends.
+
+        A write path applies its change inside the block and calls
+        :meth:`bump_generation` before leaving it, so the change is published
+        before the next writer starts (see ``docs/persistence.md``).
+        """
+        with self._writing:
+            yield self._ox
+
+    @staticmethod
+    def parse(sources: Sequence[SourceFile]) -> ox.Store:
+        """Parse the sources into a new in-memory store, one named graph per file; a bad file raises
+        :class:`~stackatlas.errors.InputError` before anything is written anywhere."""
         staging = ox.Store()
         for source in sources:
             data = read_bytes(source)
@@ -107,17 +127,28 @@ class OxigraphStore(Store):
                     )
             except SyntaxError as exc:
                 raise syntax_error(source, exc) from exc
-        if self.path is None and len(self.ox) == 0:
-            self.ox = staging
-        else:
-            self.ox.extend(staging)
-        self.bump_generation()
+        return staging
+
+    def load(self, sources: Sequence[SourceFile]) -> None:
+        # Parse everything into a staging store first so that a bad file leaves
+        # this store untouched.
+        staging = self.parse(sources)
+        with self.exclusive() as target:
+            if self.path is None and len(target) == 0:
+                self._ox = staging
+            else:
+                target.extend(staging)
+            self.bump_generation()
+
+    def _dataset(self, store: ox.Store) -> dict[str, object]:
+        return self._public.options(store, self.generation)
 
     def _query(
         self, query: str, bindings: Bindings | None = None
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        store = self.ox
         try:
-            return self.ox.query(query, use_default_graph_as_union=True, substitutions=substitutions(bindings))
+            return store.query(query, substitutions=substitutions(bindings), **self._dataset(store))  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from exc
         except RuntimeError as exc:  # pyoxigraph: a substituted variable that the query does not project
@@ -148,21 +179,39 @@ class OxigraphStore(Store):
         return bool(result)
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+        """The public named graphs (system graphs are the service's own)."""
+        return sorted(
+            g.value
+            for g in self.ox.named_graphs()
+            if isinstance(g, ox.NamedNode) and not is_system_graph(g.value)
+        )
 
     def dump(self, media_type: str, graph: str | None = None) -> bytes:
         fmt = _rdf_format(media_type)
+        store = self.ox
         if graph is None:
             if not fmt.supports_datasets:
-                return _written(self.ox.dump(format=fmt, from_graph=ox.DefaultGraph())) + b"".join(
-                    _written(self.ox.dump(format=fmt, from_graph=ox.NamedNode(g))) for g in self.named_graphs()
+                return _written(store.dump(format=fmt, from_graph=ox.DefaultGraph())) + b"".join(
+                    _written(store.dump(format=fmt, from_graph=ox.NamedNode(g))) for g in self.named_graphs()
                 )
-            return _written(self.ox.dump(format=fmt))
-        return _written(self.ox.dump(format=fmt, from_graph=ox.NamedNode(graph)))
+            if "named_graphs" in self._dataset(store):  # system graphs present: leave them out
+                return _written(ox.serialize(self._public_quads(store), format=fmt, prefixes=PREFIXES))
+            return _written(store.dump(format=fmt))
+        if is_system_graph(graph):
+            return b""
+        return _written(store.dump(format=fmt, from_graph=ox.NamedNode(graph)))
+
+    @staticmethod
+    def _public_quads(store: ox.Store) -> Iterator[ox.Quad]:
+        return (
+            q
+            for q in store.quads_for_pattern(None, None, None)
+            if not (isinstance(q.graph_name, ox.NamedNode) and is_system_graph(q.graph_name.value))
+        )
 
     def dump_union(self, media_type: str) -> bytes:
         fmt = _rdf_format(media_type)
-        triples = {q.triple for q in self.ox.quads_for_pattern(None, None, None)}
+        triples = {q.triple for q in self._public_quads(self.ox)}
         if fmt.supports_datasets:  # JSON-LD, TriG, N-Quads: the union as the default graph
             default = ox.DefaultGraph()
             quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
@@ -170,7 +219,8 @@ class OxigraphStore(Store):
         return _written(ox.serialize(triples, format=fmt, prefixes=PREFIXES))
 
     def snapshot(self, path: Path) -> Path:
-        self.ox.dump(str(path), format=ox.RdfFormat.N_QUADS)
+        store = self.ox
+        ox.serialize(self._public_quads(store), str(path), format=ox.RdfFormat.N_QUADS)
         return path
 
     def shacl_data_graph(self) -> rdflib.Dataset:
@@ -223,20 +273,26 @@ class OxigraphStore(Store):
     # -- governed writes ------------------------------------------------------
 
     def graph_quads(self, graphs: Sequence[str]) -> list[Quad]:
-        return [q for g in graphs for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+        return _quads_of(self.ox, graphs)
 
     def versions(self, graphs: Sequence[str]) -> dict[str, str]:
-        found = {
-            str(row["graph"]): str(row["version"])
-            for row in self.select(write_queries.versions_of(iri(g) for g in graphs))
-        }
-        return {g: found.get(g, "0") for g in graphs}
+        return _versions_in(self.ox, graphs)
+
+    def system_select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
+        store = self.ox
+        try:
+            result = store.query(query, use_default_graph_as_union=True, substitutions=substitutions(bindings))
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from exc
+        assert isinstance(result, ox.QuerySolutions)
+        return _rows(result)
 
     def commit(
         self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
     ) -> Committed:
-        with self._write_lock:
-            current = self.versions(sorted(set(changes.graphs) | set(expected_versions)))
+        with self.exclusive() as target:
+            # read what is current in the store written to (another process may have committed)
+            current = _versions_in(target, sorted(set(changes.graphs) | set(expected_versions)))
             for graph, expected in expected_versions.items():
                 if current[graph] != expected:
                     raise PreconditionFailed(
@@ -246,7 +302,7 @@ class OxigraphStore(Store):
             graphs = changes.graphs
             if not graphs:
                 return Committed(None, {}, 0, 0)
-            contents = set(self.graph_quads(graphs))
+            contents = set(_quads_of(target, graphs))
             contents -= changes.removed
             contents |= changes.added
             new_versions = {g: uuid.uuid4().hex[:16] for g in graphs}
@@ -258,10 +314,32 @@ class OxigraphStore(Store):
             ]
             commit_iri = None
             if activity is not None:
-                last = self.select(write_queries.LAST_SEQUENCE)
-                sequence = int(last[0]["last"] or 0) + 1 if last else 1
+                last = target.query(write_queries.LAST_SEQUENCE, use_default_graph_as_union=True)
+                assert isinstance(last, ox.QuerySolutions)
+                rows = _rows(last)
+                sequence = int(rows[0]["last"] or 0) + 1 if rows else 1
                 commit_iri, record = audit.record(activity, changes, sequence)
                 insert += record
-            self.ox.update(write_queries.commit_update([iri(g) for g in graphs], insert))
+            # one update request is one transaction, in memory and on RocksDB alike
+            target.update(write_queries.commit_update([iri(g) for g in graphs], insert))
             self.bump_generation()
             return Committed(commit_iri, new_versions, len(changes.added), len(changes.removed))
+
+
+def _rows(result: ox.QuerySolutions) -> list[Row]:
+    columns = list(enumerate(v.value for v in result.variables))
+    return [{n: to_value(sol[i]) for i, n in columns} for sol in result]
+
+
+def _quads_of(store: ox.Store, graphs: Sequence[str]) -> list[Quad]:
+    return [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+
+
+def _versions_in(store: ox.Store, graphs: Sequence[str]) -> dict[str, str]:
+    """Each graph's version in ``store`` (system graphs included), ``"0"`` when it has none."""
+    version, versions_graph = ox.NamedNode(str(SA.version)), ox.NamedNode(str(VERSIONS_GRAPH))
+    found: dict[str, str] = {}
+    for graph in graphs:
+        for quad in store.quads_for_pattern(ox.NamedNode(graph), version, None, versions_graph):
+            found[graph] = quad.object.value
+    return {g: found.get(g, "0") for g in graphs}

@@ -25,7 +25,7 @@ from ..auth import Principal
 from ..errors import Forbidden, QueryError, RefusedQuery, excerpt
 from ..store import Store
 from ..store.changes import ChangeSet
-from ..vocab import SYSTEM_GRAPH_PREFIX, WRITABLE_GRAPH_PREFIXES
+from ..vocab import SYSTEM_GRAPHS, WRITABLE_GRAPH_PREFIXES
 from .transaction import is_shared
 
 _WHOLE = {"ALL", "NAMED", "DEFAULT"}
@@ -67,7 +67,7 @@ def analyse(text: str) -> set[str]:
 
 def allowed(graph: str, principal: Principal) -> str | None:
     """Why ``principal`` may not change ``graph``, or None."""
-    if graph.startswith(SYSTEM_GRAPH_PREFIX) or graph == "":
+    if graph.startswith(SYSTEM_GRAPHS) or graph == "":
         return f"{graph or 'the default graph'} cannot be changed by a write"
     if principal.scope == "admin" or graph.startswith(WRITABLE_GRAPH_PREFIXES):
         return None

@@ -1,4 +1,7 @@
-"""Queries of governed writes: graph versions, tokens, the audit trail, and the commit itself.
+"""Queries of governed writes: tokens, the audit trail, the write's context, and the commit itself.
+
+The token queries name a system graph: they run through ``Store.system_select``,
+the one internal read that sees system graphs.
 
 Graph IRIs and nodes reach these queries as bound terms or through
 :func:`stackatlas.store.terms.values_clause` / :func:`~stackatlas.store.terms.data_block`,
@@ -17,17 +20,6 @@ from ..terms import Term, data_block, iri, sparql_term, values_clause
 _VERSIONS = sparql_term(iri(VERSIONS_GRAPH))
 _TOKENS = sparql_term(iri(TOKENS_GRAPH))
 _AUDIT = sparql_term(iri(AUDIT_GRAPH))
-
-
-def versions_of(graphs: Iterable[Term]) -> str:
-    """The stored version of each graph that has one."""
-    return (
-        sparql_prologue()
-        + f"""SELECT ?graph ?version WHERE {{
-    {values_clause("graph", graphs)}
-    GRAPH {_VERSIONS} {{ ?graph sa:version ?version }}
-}}"""
-    )
 
 
 LAST_SEQUENCE = (
@@ -71,7 +63,7 @@ TOKENS = (
 }} ORDER BY ?name"""
 )
 
-ANY_TOKEN = sparql_prologue() + f"ASK {{ GRAPH {_TOKENS} {{ ?token sa:tokenHash ?hash }} }}"
+ANY_TOKEN = sparql_prologue() + f"SELECT ?token WHERE {{ GRAPH {_TOKENS} {{ ?token sa:tokenHash ?hash }} }} LIMIT 1"
 
 
 def commits_page(limit: int) -> str:

@@ -1,0 +1,213 @@
+"""The on-disk store: one RocksDB store in a directory, shared by every process that serves it.
+
+Layout of a store directory (see ``docs/persistence.md``)::
+
+    stackatlas-store.json   the marker: generation, published copy, validation record
+    writer.lock             flock(2) held by the one process that may write
+    primary/                the read-write RocksDB store (only the lock holder opens it)
+    checkpoints/NNNNNNNNNN/ read-only copies, one per published generation
+
+RocksDB lets one process open a store read-write, and reading a store that
+another process writes is undefined behaviour in pyoxigraph (it has no
+secondary mode). So the writer publishes: after each commit it makes a
+RocksDB checkpoint of the primary (hard links, milliseconds) and then
+replaces the marker, naming the new copy and the next generation. Every
+other process (uvicorn workers, SPARQL workers, ``stackatlas validate --store``)
+reads a checkpoint read-only and, before each read, looks at the marker's
+file metadata: when it moved, it opens the new checkpoint. A checkpoint never
+changes, so readers see either the old or the new state, never half a write.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputError
+from ..loader import SourceFile
+from .marker import CheckpointReader, Marker, read_marker, write_marker
+from .oxigraph import OxigraphStore
+
+PRIMARY = "primary"
+CHECKPOINTS = "checkpoints"
+LOCK_NAME = "writer.lock"
+_KEEP_SUPERSEDED = 600.0
+"""Seconds a superseded checkpoint is kept: longer than any query may run on it (sparql_timeout_cap)."""
+
+
+class StoreBusy(InputError):
+    """Another process holds the store's writer lock (a running server, an import)."""
+
+
+class WriterLock:
+    """The exclusive ``flock`` on ``writer.lock``: who holds it may open the primary store.
+
+    The kernel drops the lock when its holder dies, however it dies
+    (``kill -9`` included), so a crashed writer never blocks the next one.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self, *, wait: bool) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise StoreBusy(
+                f"{self.path.parent}: the store is in use by another writer (pid {holder}); "
+                "stop that server or command first"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the flock
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+class PersistentStore(OxigraphStore):
+    """An on-disk store; ``writer=True`` takes the writer lock and opens the primary for the process' lifetime.
+
+    A reader (``writer=False``) reads the published checkpoints and can still
+    write through :meth:`exclusive`, which takes the lock and opens the
+    primary for the length of one write: that is how a uvicorn worker of a
+    ``--workers N`` server commits (see ``docs/persistence.md``).
+    """
+
+    def __init__(self, directory: Path | str, *, writer: bool, lock: WriterLock | None = None) -> None:
+        self.directory = Path(directory)
+        super().__init__()
+        self.path = self.directory
+        self._lock = lock or WriterLock(self.directory)
+        self._sizes: tuple[int, int] | None = None
+        self._primary: ox.Store | None = None
+        self._reader = CheckpointReader(self.directory)
+        self._marker = read_marker(self.directory) or Marker()
+        if writer:
+            if not self._lock.held:
+                self._lock.acquire(wait=False)
+            self._primary = ox.Store(str(self.directory / PRIMARY))
+
+    # -- reads -------------------------------------------------------------
+
+    @property
+    def ox(self) -> ox.Store:
+        if self._primary is not None:
+            return self._primary
+        store, self._marker = self._reader.current()
+        return store
+
+    @property
+    def generation(self) -> int:
+        if self._primary is None:
+            self._marker = self._reader.current()[1]
+        return self._marker.generation
+
+    @property
+    def marker(self) -> Marker:
+        """The marker as this process last saw it (the writer's is always current)."""
+        if self._primary is None:
+            self._marker = self._reader.current()[1]
+        return self._marker
+
+    # -- writes ------------------------------------------------------------
+
+    @contextmanager
+    def exclusive(self) -> Iterator[ox.Store]:
+        with self._writing:
+            if self._primary is not None and self._lock.held:
+                yield self._primary
+                return
+            self._lock.acquire(wait=True)
+            try:
+                self._marker = read_marker(self.directory) or Marker()
+                self._primary = ox.Store(str(self.directory / PRIMARY))
+                try:
+                    yield self._primary
+                finally:
+                    self._primary = None  # RocksDB closes when the last reference goes
+            finally:
+                self._lock.release()
+
+    def bump_generation(self) -> None:
+        """Publish the primary's state: a new checkpoint, then the marker naming it."""
+        if self._primary is None:
+            raise RuntimeError("bump_generation outside exclusive(): only the writer publishes")
+        self.publish()
+
+    def publish(self, **changes: object) -> Marker:
+        """Checkpoint the primary as the next generation and point the marker at it (writer only)."""
+        assert self._primary is not None
+        generation = self._marker.generation + 1
+        name = f"{CHECKPOINTS}/{generation:010d}"
+        (self.directory / CHECKPOINTS).mkdir(exist_ok=True)
+        target = self.directory / name
+        staging = self.directory / CHECKPOINTS / f".{generation:010d}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(target, ignore_errors=True)  # left by a writer that died before its marker
+        self._primary.flush()
+        self._primary.backup(str(staging))
+        os.rename(staging, target)
+        marker = Marker(
+            generation=generation,
+            checkpoint=name,
+            sources=self._marker.sources,
+            validation=self._marker.validation,
+        )
+        for key, value in changes.items():
+            setattr(marker, key, value)
+        write_marker(self.directory, marker)
+        self._marker = marker
+        self._collect_checkpoints(keep=name)
+        return marker
+
+    def record(self, **changes: object) -> None:
+        """Change the marker's fields (the validation record) without a new checkpoint (writer only)."""
+        assert self._primary is not None
+        for key, value in changes.items():
+            setattr(self._marker, key, value)
+        write_marker(self.directory, self._marker)
+
+    def _collect_checkpoints(self, keep: str) -> None:
+        """Remove checkpoints superseded long enough ago that no query can still be reading them."""
+        now = time.time()
+        for path in (self.directory / CHECKPOINTS).iterdir():
+            if path.name.startswith(".") or f"{CHECKPOINTS}/{path.name}" == keep:
+                continue
+            if now - path.stat().st_mtime > _KEEP_SUPERSEDED:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def load(self, sources: Sequence[SourceFile]) -> None:
+        staging = self.parse(sources)
+        with self.exclusive() as primary:
+            primary.bulk_extend(staging) if len(primary) == 0 else primary.extend(staging)
+            self.bump_generation()
+
+    def __len__(self) -> int:
+        # Counting quads scans the store: once per generation, not per /ready.
+        generation = self.generation
+        if self._sizes is None or self._sizes[0] != generation:
+            self._sizes = (generation, len(self.ox))
+        return self._sizes[1]
+
+    def close(self) -> None:
+        """Close the primary and drop the writer lock (the next writer may start)."""
+        self._primary = None
+        self._lock.release()

@@ -6,6 +6,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# `make run` serves an on-disk store under the project (git-ignored): the first
+# run imports the shipped data into it (validated), later runs open it in seconds.
+STORE  ?= .store
 
 .PHONY: run test lint venv system-deps bench clean
 
@@ -18,7 +21,7 @@ $(BIN)/stackatlas: pyproject.toml
 venv: $(BIN)/stackatlas
 
 run: venv
-	$(BIN)/stackatlas serve --host $(HOST) --port $(PORT)
+	$(BIN)/stackatlas serve --host $(HOST) --port $(PORT) --store $(STORE)
 
 # Debian's graphviz and chromium and the npm Mermaid parser are what the export
 # and browser tests check against; install them when they are missing.

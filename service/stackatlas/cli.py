@@ -69,6 +69,12 @@ def validate(
         list[Path] | None,
         typer.Option(help="Files or directories the PATHS point into (repeatable); loaded, not reported on."),
     ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="Check this on-disk store as it is instead of files (a server may be running on it)."
+        ),
+    ] = None,
 ) -> None:
     """Check data against the SHACL shapes.
 
@@ -76,6 +82,15 @@ def validate(
     violations, 2 on unreadable input.
     """
     from .validation.cli import run_cli
+
+    if store is not None:
+        if paths or context:
+            raise StackatlasError("validate: give either --store or data PATHS, not both")
+        from .persistence import validate_persisted
+
+        report = validate_persisted(store)
+        print(report.render(format.value), end="")
+        raise typer.Exit(0 if report.conforms else 1)
 
     raise typer.Exit(run_cli(paths or None, format.value, context or ()))
 
@@ -156,6 +171,34 @@ def serve(
     run({k: v for k, v in overrides.items() if v is not None})
 
 
+@app.command("import")
+def import_(
+    data: Annotated[list[Path], typer.Argument(help="Data files or directories (the graph_data/ layout).")],
+    store: Annotated[
+        Path | None, typer.Option(help="Store directory, created if missing (env STACKATLAS_STORE).")
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite a store that already holds data (stop its server first)."),
+    ] = False,
+    allow_invalid: Annotated[
+        bool, typer.Option("--allow-invalid", help="Import even when the data has SHACL violations.")
+    ] = False,
+) -> None:
+    """Import the catalog from files into an on-disk store, validated first.
+
+    Refuses a store that already holds data unless --replace. Exit 0 when
+    imported, 2 on unreadable input, violations or a busy store.
+    """
+    from .loader import catalog_sources
+    from .persistence import default_store, import_store, say
+
+    directory = default_store(store)
+    imported = import_store(directory, catalog_sources(data), replace=replace, allow_invalid=allow_invalid)
+    say(f"store {directory}: imported {len(imported):,} quads at generation {imported.generation}")
+    imported.close()
+
+
 @app.command()
 def schema() -> None:
     """Print the GraphQL schema (SDL) that `serve` exposes at /graphql."""
@@ -211,6 +254,23 @@ def export_graph(
     from .export.command import export_graph as run
 
     run(format, output, data or None)
+
+
+@export_app.command("files")
+def export_files(
+    directory: Annotated[Path, typer.Argument(help="Directory to write (the graph_data/ layout).")],
+    store: Annotated[Path | None, typer.Option(help="Store directory (env STACKATLAS_STORE).")] = None,
+) -> None:
+    """Write the store as files, one Turtle file per named graph, for review in git.
+
+    RDF files in DIRECTORY that no graph maps to are removed, so importing
+    DIRECTORY gives the same store back.
+    """
+    from .export.files import export_files as run
+    from .persistence import default_store, open_reader, say
+
+    written, removed = run(open_reader(default_store(store)), directory)
+    say(f"wrote {len(written)} files to {directory}" + (f", removed {len(removed)}" if removed else ""))
 
 
 class QueryFormat(StrEnum):

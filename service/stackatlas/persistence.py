@@ -174,3 +174,32 @@ def open_served_store(directory: Path, data: Sequence[SourceFile], *, allow_inva
         )
     )
     return store
+
+
+def default_store(directory: Path | None) -> Path:
+    """The store a command works on: ``--store``, else ``STACKATLAS_STORE``; one readable line if neither."""
+    if directory is not None:
+        return directory
+    from .config import Settings
+
+    configured = Settings().store
+    if configured is None:
+        raise InputError("no store given: pass --store DIR or set STACKATLAS_STORE")
+    return configured
+
+
+def open_reader(directory: Path) -> PersistentStore:
+    """The store's latest published state, read-only (a running server may keep writing)."""
+    if read_marker(directory) is None:
+        raise InputError(
+            f"{directory}: no stackatlas store here (stackatlas import --store {directory} DATA...)"
+        )
+    return PersistentStore(directory, writer=False)
+
+
+def validate_persisted(directory: Path) -> Report:
+    """``stackatlas validate --store DIR``: the store as it is, findings named by the files it would export."""
+    from .validation import validate_store
+
+    store = open_reader(directory)
+    return validate_store(store, store_sources(store))

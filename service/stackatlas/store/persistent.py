@@ -32,8 +32,10 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..loader import SourceFile
+from .base import UserQueryLimits
 from .marker import CheckpointReader, Marker, read_marker, write_marker
 from .oxigraph import OxigraphStore
+from .workers import QueryPool
 
 PRIMARY = "primary"
 CHECKPOINTS = "checkpoints"
@@ -206,6 +208,14 @@ class PersistentStore(OxigraphStore):
         if self._sizes is None or self._sizes[0] != generation:
             self._sizes = (generation, len(self.ox))
         return self._sizes[1]
+
+    async def start_user_queries(self, limits: UserQueryLimits) -> None:
+        """The SPARQL workers read the published checkpoints themselves: no snapshot, no copy."""
+        pool = QueryPool(
+            self.directory, limits.workers, per_client=limits.per_client, debug=limits.debug, on_disk=True
+        )
+        await pool.start()
+        self._pool = pool
 
     def close(self) -> None:
         """Close the primary and drop the writer lock (the next writer may start)."""

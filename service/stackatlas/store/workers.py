@@ -9,6 +9,12 @@ in-memory speed, and a killed worker is replaced by a new fork at once. The
 workers answer with bytes pyoxigraph has already serialised, cut off at a
 size cap.
 
+Over an on-disk store (``serve --store``) there is no snapshot: the zygote
+loads nothing, and each worker opens the store's published checkpoint
+read-only after the fork (RocksDB must not be forked open) and follows the
+marker before every query, so it answers on the latest commit without a copy
+of the data (see :mod:`stackatlas.store.persistent`).
+
 The event loop never blocks: each exchange with a worker runs in a thread of
 the pool's own executor and is awaited with a deadline.
 """
@@ -51,6 +57,8 @@ from ..errors import (
 )
 from ..vocab import PREFIXES
 from .base import QueryAnswer, QueryRequest
+from .dataset import PublicDataset, is_system_graph
+from .marker import CheckpointReader
 from .query_safety import check
 
 log = logging.getLogger(__name__)
@@ -119,15 +127,53 @@ def _graphs(iris: tuple[str, ...], parameter: str) -> list[ox.NamedNode]:
     return nodes
 
 
-def _evaluate(store: ox.Store, request: QueryRequest) -> tuple[bytes, str]:
-    found = check(request.query, request.allowlist, request.max_depth)
+def _names_system_graph(query: str) -> bool:
+    """Whether a query's FROM / FROM NAMED clauses name a system graph (prefixed names resolved).
+
+    Only asked of queries that have a dataset clause, on a store that has
+    system graphs; a query rdflib cannot parse is treated as naming one.
+    """
+    from rdflib import URIRef
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        clauses = prepareQuery(query).algebra.get("datasetClause") or []
+    except Exception:  # rdflib's parser raises several types; all mean "cannot tell"
+        return True
+    iris = [value for clause in clauses for value in clause.values() if isinstance(value, URIRef)]
+    return any(is_system_graph(str(iri)) for iri in iris)
+
+
+def _dataset(found_dataset_clause: bool, request: QueryRequest, public: dict[str, object]) -> dict[str, object]:
+    """The query's dataset options, with the system graphs left out of every part of it.
+
+    ``public`` is what a query without a dataset of its own sees. Graphs the
+    protocol parameters name under ``graph/system/`` are dropped; a FROM /
+    FROM NAMED clause naming one is refused.
+    """
     options: dict[str, object] = {}
     if request.default_graph is not None:
-        options["default_graph"] = _graphs(request.default_graph, "default-graph-uri")
+        options["default_graph"] = [
+            g for g in _graphs(request.default_graph, "default-graph-uri") if not is_system_graph(g.value)
+        ]
     if request.named_graphs is not None:
-        options["named_graphs"] = _graphs(request.named_graphs, "named-graph-uri")
-    if not options and not found.has_dataset_clause:
-        options["use_default_graph_as_union"] = True
+        options["named_graphs"] = [
+            g for g in _graphs(request.named_graphs, "named-graph-uri") if not is_system_graph(g.value)
+        ]
+    if options:
+        return options
+    if not found_dataset_clause:
+        return public
+    if "named_graphs" in public and _names_system_graph(request.query):
+        raise RefusedQuery("FROM / FROM NAMED names a system graph (graph/system/…), which is not public")
+    return {}
+
+
+def _evaluate(
+    store: ox.Store, request: QueryRequest, public: dict[str, object] | None = None
+) -> tuple[bytes, str]:
+    found = check(request.query, request.allowlist, request.max_depth)
+    options = _dataset(found.has_dataset_clause, request, public or {"use_default_graph_as_union": True})
     try:
         result = store.query(request.query, prefixes=PREFIXES, **options)  # type: ignore[arg-type]
     except SyntaxError as exc:
@@ -170,7 +216,23 @@ def _die_with_server(conn: Connection) -> None:
                 os._exit(0)
 
 
-def _worker_main(conn: Connection, store: ox.Store) -> None:
+class _Source:
+    """What a worker queries: the zygote's in-memory snapshot, or the on-disk store's latest checkpoint."""
+
+    def __init__(self, snapshot: ox.Store | None, reader: CheckpointReader | None) -> None:
+        self.snapshot = snapshot
+        self.reader = reader
+        self.public = PublicDataset()
+
+    def current(self) -> tuple[ox.Store, dict[str, object]]:
+        if self.reader is not None:
+            store, marker = self.reader.current()
+            return store, self.public.options(store, marker.generation)
+        assert self.snapshot is not None
+        return self.snapshot, {"use_default_graph_as_union": True}  # a snapshot holds no system graph
+
+
+def _worker_main(conn: Connection, source: _Source) -> None:
     """Worker process: answer requests from the socket until it closes."""
     threading.Thread(target=_die_with_server, args=(conn,), daemon=True).start()
     conn.send("ready")
@@ -180,7 +242,8 @@ def _worker_main(conn: Connection, store: ox.Store) -> None:
         except EOFError:
             return
         try:
-            body, media_type = _evaluate(store, request)
+            store, public = source.current()
+            body, media_type = _evaluate(store, request, public)
         except QueryError as exc:
             kind = next(k for k, cls in _ERRORS.items() if isinstance(exc, cls))
             conn.send((kind, str(exc)))
@@ -203,7 +266,8 @@ def load_snapshot(snapshot: Path) -> ox.Store:
 
 
 def zygote() -> None:
-    """Entry point of the zygote process: ``argv`` is the control socket's fd, the snapshot, quiet/debug.
+    """Entry point of the zygote process: ``argv`` is the control socket's fd, the snapshot, quiet/debug,
+    and ``store`` when the path is an on-disk store directory rather than a snapshot.
 
     It loads the snapshot into an in-memory store once, then forks a worker
     for every request. A fork is ready at once and shares the loaded store
@@ -220,7 +284,8 @@ def zygote() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     control = Connection(int(sys.argv[1]))
-    store = load_snapshot(Path(sys.argv[2]))
+    on_disk = len(sys.argv) > 4 and sys.argv[4] == "store"
+    snapshot = None if on_disk else load_snapshot(Path(sys.argv[2]))
     quiet = sys.argv[3] != "debug"
     control.send("ready")
     while True:
@@ -237,7 +302,9 @@ def zygote() -> None:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
             code = 0
             try:
-                _worker_main(Connection(fd), store)
+                # The reader opens RocksDB lazily, in the child: never forked open.
+                reader = CheckpointReader(Path(sys.argv[2])) if on_disk else None
+                _worker_main(Connection(fd), _Source(snapshot, reader))
             except BaseException:
                 traceback.print_exc()  # to /dev/null unless debug
                 code = 1
@@ -282,7 +349,7 @@ class _Worker:
 class _Zygote:
     """The server's handle on the zygote process: start it, ask it for workers, stop it."""
 
-    def __init__(self, snapshot: Path, debug: bool = False) -> None:
+    def __init__(self, snapshot: Path, debug: bool = False, on_disk: bool = False) -> None:
         ours, theirs = socket.socketpair()
         package_root = Path(__file__).resolve().parents[2]
         path = os.pathsep.join(filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))
@@ -297,6 +364,7 @@ class _Zygote:
                     str(theirs.fileno()),
                     str(snapshot),
                     "debug" if debug else "quiet",
+                    "store" if on_disk else "snapshot",
                 ],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
@@ -343,11 +411,19 @@ class QueryPool:
     """
 
     def __init__(
-        self, snapshot: Path, size: int, *, per_client: int | None = None, debug: bool = False
+        self,
+        snapshot: Path,
+        size: int,
+        *,
+        per_client: int | None = None,
+        debug: bool = False,
+        on_disk: bool = False,
     ) -> None:
+        """``snapshot`` is an N-Quads file, or with ``on_disk`` the directory of an on-disk store."""
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.snapshot = snapshot
+        self.on_disk = on_disk
         self.size = size
         self.per_client = per_client or size
         self.debug = debug
@@ -364,7 +440,9 @@ class QueryPool:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        zygote = self._zygote = await loop.run_in_executor(self._threads, _Zygote, self.snapshot, self.debug)
+        zygote = self._zygote = await loop.run_in_executor(
+            self._threads, _Zygote, self.snapshot, self.debug, self.on_disk
+        )
         workers = await asyncio.gather(
             *(loop.run_in_executor(self._threads, zygote.fork) for _ in range(self.size))
         )
@@ -511,7 +589,9 @@ class QueryPool:
             )
             await loop.run_in_executor(self._threads, dead.stop)
             try:
-                self._zygote = await loop.run_in_executor(self._threads, _Zygote, self.snapshot, self.debug)
+                self._zygote = await loop.run_in_executor(
+                    self._threads, _Zygote, self.snapshot, self.debug, self.on_disk
+                )
             except (QueryFailed, OSError):
                 log.exception("could not start a new SPARQL worker zygote")
                 return False

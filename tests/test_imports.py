@@ -51,6 +51,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "stackatlas.dependencies",
             "stackatlas.http_guard",
             "stackatlas.http_protocol",
+            "stackatlas.auth",
         ),
     ),
     (
@@ -61,6 +62,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "stackatlas.export",
             "stackatlas.web",
             "stackatlas.ingest",
+            "stackatlas.writes",
         ),
     ),
     ("app", ("stackatlas.app", "stackatlas.server", "stackatlas.persistence")),

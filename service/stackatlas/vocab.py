@@ -27,9 +27,9 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 SHAPES_GRAPH = GRAPH["shapes"]
 SYSTEM_GRAPHS = GRAPH["system/"]
 """Prefix of the graphs the service keeps for itself (commits, state): never part of what reads see."""
-TOKENS_GRAPH = SYSTEM_GRAPHS["tokens"]
+TOKENS_GRAPH = URIRef(f"{SYSTEM_GRAPHS}tokens")
 """Bearer tokens, as hashes (``stackatlas token add``)."""
-VERSIONS_GRAPH = SYSTEM_GRAPHS["versions"]
+VERSIONS_GRAPH = URIRef(f"{SYSTEM_GRAPHS}versions")
 """Each vendor graph's version (the ETag a write names in If-Match)."""
 
 AUDIT_GRAPH = GRAPH["audit"]

@@ -17,6 +17,7 @@ from ..vocab import SA, vendor_iri
 from .concepts import resolve
 from .context import Context
 from .errors import UserError
+from .mutations import CommitConnection, Mutation, commits
 from .protection import GuardedSchema, extensions
 from .types import (
     Alternative,
@@ -81,6 +82,10 @@ def _page_size(first: int | None, settings: Settings) -> int:
 
 @strawberry.type
 class Query:
+    commits: CommitConnection = strawberry.field(
+        resolver=commits, description="The audit trail of governed writes, newest first (docs/writes.md)."
+    )
+
     @strawberry.field(description="A vendor by id (slug); null when unknown.")
     async def vendor(self, info: Info, id: VendorId) -> Vendor | None:
         found = vendor_for_slug(id)
@@ -272,7 +277,7 @@ async def shortest_path(info: Info, start: str, goal: str, max_length: int) -> I
 
 
 def build_schema(settings: Settings) -> GuardedSchema:
-    return GuardedSchema(query=Query, extensions=extensions(settings))
+    return GuardedSchema(query=Query, mutation=Mutation, extensions=extensions(settings))
 
 
 __all__ = ["Context", "build_schema"]

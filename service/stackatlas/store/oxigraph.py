@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import XSD
+from rdflib.namespace import PROV, XSD
 
 from ..errors import PreconditionFailed, QueryError, Unavailable
 from ..loader import SourceFile, read_bytes, syntax_error
-from ..vocab import PREFIXES, SA, VERSIONS_GRAPH
+from ..vocab import PREFIXES, SA, SERVICE_AGENT, VERSIONS_GRAPH
 from . import audit
 from .base import QueryAnswer, QueryRequest, Row, Store, UserQueryLimits, Value
 from .changes import Activity, ChangeSet, Committed, Quad
@@ -312,6 +312,10 @@ class OxigraphStore(Store):
                 ox.Quad(ox.NamedNode(g), ox.NamedNode(str(SA.version)), ox.Literal(v), versions_graph)
                 for g, v in new_versions.items()
             ]
+            # like every graph, the versions graph says whose statements it holds
+            insert.append(
+                ox.Quad(versions_graph, ox.NamedNode(str(PROV.wasAttributedTo)), ox.NamedNode(str(SERVICE_AGENT)), versions_graph)
+            )
             commit_iri = None
             if activity is not None:
                 last = target.query(write_queries.LAST_SEQUENCE, use_default_graph_as_union=True)

@@ -135,7 +135,7 @@ async def _graph_write(request: Request, store: Store, mode: str) -> Response:
         before = current.graph_quads([graph])
         if mode == "delete" and not before:
             raise _NoGraph(f"no graph {graph}")
-        return replace_graph(graph, quads if mode == "replace" else [*before, *quads])(current)
+        return replace_graph(graph, [*before, *quads] if mode == "merge" else quads)(current)
 
     outcome = await store.run(
         lambda: write(

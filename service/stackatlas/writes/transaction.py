@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from ..errors import InvalidWrite
+from ..errors import InvalidWrite, PreconditionFailed
 from ..loader import SourceFile
 from ..store import OxigraphStore, Store, terms
 from ..store.changes import Activity, ChangeSet, Committed, Quad
@@ -132,25 +132,45 @@ def write(
     and :class:`~stackatlas.errors.InvalidWrite` (with the violations) when the
     result would not conform; in both cases nothing is changed. A dry run
     returns the outcome without committing (and without raising on violations).
+
+    The commit names the versions the change was built and validated on, so
+    a change another process committed in between (``--workers N``: one lock
+    per process, the store's writer lock across them) makes the commit fail
+    rather than land unvalidated; the write is then built again on the new
+    state, a few times at most.
     """
     with _lock(store):
-        if expected_versions:
-            # fail early and cheaply; Store.commit checks again atomically
-            current = store.versions(sorted(expected_versions))
-            stale = {g: v for g, v in expected_versions.items() if current[g] != v}
-            if stale:
-                store.commit(ChangeSet(), stale, None)  # raises PreconditionFailed with the message
-        changes = build(store)
-        report = check(store, changes) if changes else Report([], rdflib.Graph())
-        outcome = Outcome(changes, report)
-        if dry_run:
-            outcome.versions = store.versions(changes.graphs)
+        for attempt in range(_ATTEMPTS):
+            if expected_versions:
+                # fail early and cheaply; Store.commit checks again atomically
+                current = store.versions(sorted(expected_versions))
+                stale = {g: v for g, v in expected_versions.items() if current[g] != v}
+                if stale:
+                    store.commit(ChangeSet(), stale, None)  # raises PreconditionFailed with the message
+            changes = build(store)
+            seen = store.versions(changes.graphs)
+            report = check(store, changes) if changes else Report([], rdflib.Graph())
+            outcome = Outcome(changes, report, versions=seen)
+            if dry_run:
+                return outcome
+            if not report.conforms:
+                raise refuse(report)
+            if not changes:
+                return outcome
+            try:
+                outcome.committed = store.commit(changes, {**seen, **expected_versions}, activity)
+            except PreconditionFailed:
+                if attempt + 1 == _ATTEMPTS or any(
+                    store.versions([g])[g] != v for g, v in expected_versions.items()
+                ):
+                    raise
+                continue
+            outcome.versions = outcome.committed.versions
             return outcome
-        if not report.conforms:
-            raise refuse(report)
-        outcome.committed = store.commit(changes, expected_versions, activity) if changes else None
-        outcome.versions = store.versions(changes.graphs)
-        return outcome
+    raise AssertionError("unreachable")
+
+
+_ATTEMPTS = 3
 
 
 def activity(agent: str, message: str, interface: str) -> Activity:

@@ -67,10 +67,13 @@ ANY_TOKEN = sparql_prologue() + f"SELECT ?token WHERE {{ GRAPH {_TOKENS} {{ ?tok
 
 
 def commits_page(limit: int) -> str:
-    """The commits with a sequence number below ``before`` (bind it), newest first."""
+    """The commits with a sequence number below ``before`` (bind it), newest first.
+
+    ``?before`` is projected: pyoxigraph substitutes only projected variables.
+    """
     return (
         sparql_prologue()
-        + f"""SELECT ?commit ?sequence ?agent ?message ?interface ?time ?added ?removed WHERE {{
+        + f"""SELECT ?commit ?sequence ?agent ?message ?interface ?time ?added ?removed ?before WHERE {{
     GRAPH {_AUDIT} {{
         ?commit sa:sequence ?sequence ; prov:wasAssociatedWith/rdfs:label ?agent ;
             sa:commitMessage ?message ; sa:interface ?interface ; prov:endedAtTime ?time ;

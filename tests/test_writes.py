@@ -323,13 +323,36 @@ def graph(url: str, query: str, token: str | None) -> dict:
 
 def test_ingest_dry_run_and_commit(server: LiveServer, tokens: Tokens) -> None:
     page = (REPO / "graph_data" / "sources" / "dagster.txt").read_text()
-    changed = page.replace("Dagster", "Dagster", 1).replace("\n", "\n", 1)
+    changed = page.replace("typically 30s", "typically 15s")
+    assert changed != page
     headers = {"Authorization": f"Bearer {tokens.write}", "Content-Type": "text/plain"}
+    graph = f"{GRAPHS}vendors/dagster"
+    before = graph_state(server.url, graph)
+    same = httpx.post(f"{server.url}/ingest", params={"dry_run": "true", "name": "dagster.txt"},
+                      content=page.encode(), headers=headers, timeout=120)
+    assert same.status_code == 200, same.text
+    assert (same.json()["added"], same.json()["removed"]) == (0, 0)  # the store holds this page's ingest
+
     dry = httpx.post(f"{server.url}/ingest", params={"dry_run": "true", "name": "dagster.txt"},
                      content=changed.encode(), headers=headers, timeout=120)
     assert dry.status_code == 200, dry.text
-    assert dry.json()["status"] == "dry run" and dry.json()["vendor"] == "dagster"
-    assert dry.json()["added"] == 0 and dry.json()["removed"] == 0  # the store holds this page's ingest
+    body = dry.json()
+    assert body["status"] == "dry run" and body["vendor"] == "dagster" and body["commit"] is None
+    assert body["added"] == body["removed"] == 2  # the INPACT dimension's text and the page checksum
+    [(section, items)] = body["sections"].items()
+    assert section == "INPACT Score" and len(items) == 2
+    assert any(item.startswith("+") and "typically 15s" in item for item in items), items
+    assert body["report"]["conforms"] is True and body["report"]["warnings"] >= 1
+    assert graph_state(server.url, graph) == before
+
+    committed = httpx.post(f"{server.url}/ingest", params={"name": "dagster.txt"}, content=changed.encode(),
+                           headers={**headers, "X-Stackatlas-Message": "page updated", "If-Match": before[1]},
+                           timeout=120)
+    assert committed.status_code == 200, committed.text
+    assert committed.json()["status"] == "committed"
+    assert sparql_ask(server.url, 'ASK { ?dimension ?p ?text FILTER(CONTAINS(?text, "typically 15s")) }')
+    assert committed.headers["etag"] != before[1]
+
     bad = httpx.post(f"{server.url}/ingest", content=b"just some notes\nnot a page\n",
                      headers={**headers, "X-Stackatlas-Message": "x"}, timeout=60)
     assert bad.status_code == 400 and "not an analysis page" in bad.text
@@ -417,3 +440,31 @@ def test_kill_9_in_a_write_burst_keeps_every_acknowledged_write(tmp_path: Path) 
     checked = cli("validate", "--store", str(directory))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "0 violations" in checked.stdout
+
+
+def test_a_server_without_tokens_accepts_no_writes(live_server: LiveServer) -> None:
+    response = update(live_server.url, add_role("demo"), "sa_whatever")
+    assert response.status_code == 401  # a token is named, but this server knows none
+    anonymous = update(live_server.url, add_role("demo"), None)
+    assert anonymous.status_code == 403
+    assert "read-only: it has no tokens" in anonymous.text and "stackatlas token add" in anonymous.text
+    result = graphql(
+        live_server.url, 'mutation { markReviewed(vendor: "prefect", message: "x") { ok errors { code message } } }', None
+    )["data"]["markReviewed"]
+    assert result["ok"] is False and "read-only" in result["errors"][0]["message"]
+
+
+def test_closed_reads_need_a_token(tmp_path: Path) -> None:
+    directory = tmp_path / "store"
+    tokens = make_store(directory)
+    live = start_server("--store", str(directory), env={"STACKATLAS_READ_REQUIRES_TOKEN": "1"})
+    try:
+        assert httpx.get(f"{live.url}/health").status_code == 200
+        closed = httpx.get(f"{live.url}/id/vendor/prefect", headers={"Accept": "text/turtle"})
+        assert closed.status_code == 401 and "reading this catalog needs a bearer token" in closed.text
+        query = {"query": '{ vendor(id: "prefect") { name } }'}
+        assert httpx.post(f"{live.url}/graphql", json=query).status_code == 401
+        opened = httpx.post(f"{live.url}/graphql", json=query, headers={"Authorization": f"Bearer {tokens.read}"})
+        assert opened.json()["data"]["vendor"]["name"] == "Prefect"
+    finally:
+        stop_server(live)

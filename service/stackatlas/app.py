@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from . import __version__
+from .auth.http import read_gate
 from .config import Settings
 from .dependencies import StoreDep
 from .errors import InvalidWrite, StackatlasError, excerpt
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
+        dependencies=[Depends(read_gate)],
     )
 
     @app.exception_handler(StackatlasError)

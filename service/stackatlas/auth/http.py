@@ -61,3 +61,16 @@ def check(store: Store, authorization: str | None, scope: str, what: str) -> Pri
 
 async def require(request: Request, store: Store, scope: str, what: str) -> Principal:
     return await store.run(check, store, request.headers.get("authorization"), scope, what)
+
+
+_ALWAYS_OPEN = ("/health", "/ready")
+
+
+async def read_gate(request: Request) -> None:
+    """With ``read_requires_token``, every route but the probes needs a token (scope read or more).
+
+    Registered once on the app; without the setting it costs one attribute lookup.
+    """
+    if not request.app.state.settings.read_requires_token or request.url.path in _ALWAYS_OPEN:
+        return
+    await require(request, request.app.state.store, "read", "reading this catalog")

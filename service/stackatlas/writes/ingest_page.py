@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..dependencies import StoreDep
 from ..errors import InputError
-from ..ingest.build import build
+from ..ingest.build import Built, build
 from ..ingest.catalog import Catalog, index_quads
 from ..ingest.diff import diff
 from ..ingest.linker import slugify
@@ -54,6 +54,29 @@ def catalog_from_store(store: Store, skip_graph: str) -> Catalog:
     return catalog
 
 
+_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def _as_built(old: list[ox.Triple], built: Built) -> list[ox.Triple]:
+    """The stored triples with integers typed as the page's build types them.
+
+    Oxigraph stores ``"1"^^xsd:positiveInteger`` as an ``xsd:integer``; without
+    this, every position would show as changed in the section diff.
+    """
+    typed = {
+        (t.subject, t.predicate, t.object.value): t.object
+        for block in built.triples.blocks
+        for t in block.triples
+        if isinstance(t.object, ox.Literal)
+    }
+    return [
+        ox.Triple(t.subject, t.predicate, typed.get((t.subject, t.predicate, t.object.value), t.object))
+        if isinstance(t.object, ox.Literal) and t.object.datatype.value == _INTEGER
+        else t
+        for t in old
+    ]
+
+
 def _truthy(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes")
 
@@ -79,7 +102,7 @@ async def ingest_page(request: Request, store: StoreDep) -> Response:
         built = build(page, catalog, graph, raw)
         turtle = to_turtle(built, page.path.name)
         quads = parse_graph(turtle, ox.RdfFormat.TURTLE, graph)
-        old = [q.triple for q in store.graph_quads([graph])]
+        old = _as_built([q.triple for q in store.graph_quads([graph])], built)
         return quads, (diff(old, built, catalog) if old else {}), built.stubs
 
     quads, sections, stubs = await store.run(prepare)

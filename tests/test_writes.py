@@ -72,7 +72,9 @@ def tokens(store_dir: tuple[Path, Tokens]) -> Tokens:
 
 
 def graph_state(url: str, graph: str = PREFECT) -> tuple[str, str]:
-    response = httpx.get(f"{url}/rdf-graphs", params={"graph": graph}, headers={"Accept": "application/n-triples"})
+    response = httpx.get(
+        f"{url}/rdf-graphs", params={"graph": graph}, headers={"Accept": "application/n-triples"}
+    )
     assert response.status_code == 200, response.text
     return "".join(sorted(response.text.splitlines(keepends=True))), response.headers["etag"]
 
@@ -91,7 +93,9 @@ def add_role(role: str, graph: str = PREFECT, vendor: str = "prefect") -> str:
 
 
 def sparql_ask(url: str, query: str) -> bool:
-    response = httpx.get(f"{url}/sparql", params={"query": PREFIX + query}, headers={"Accept": "application/sparql-results+json"})
+    response = httpx.get(
+        f"{url}/sparql", params={"query": PREFIX + query}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert response.status_code == 200, response.text
     return bool(response.json()["boolean"])
 
@@ -121,7 +125,11 @@ def test_read_token_is_403_for_writes(server: LiveServer, tokens: Tokens) -> Non
         f"{server.url}/rdf-graphs",
         params={"graph": PREFECT},
         content=b"<> <urn:p> <urn:o> .",
-        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {tokens.read}", "X-Stackatlas-Message": "x"},
+        headers={
+            "Content-Type": "text/turtle",
+            "Authorization": f"Bearer {tokens.read}",
+            "X-Stackatlas-Message": "x",
+        },
     )
     assert put.status_code == 403
     assert graph_state(server.url) == before
@@ -149,7 +157,9 @@ def test_write_token_cannot_touch_the_ontology(server: LiveServer, tokens: Token
         ),
     ],
 )
-def test_unsafe_updates_are_refused_even_with_admin(server: LiveServer, tokens: Tokens, text: str, reason: str) -> None:
+def test_unsafe_updates_are_refused_even_with_admin(
+    server: LiveServer, tokens: Tokens, text: str, reason: str
+) -> None:
     before = graph_state(server.url)
     response = update(server.url, text, tokens.admin)
     assert response.status_code == 403, response.text
@@ -166,7 +176,7 @@ def test_update_without_message_is_refused(server: LiveServer, tokens: Tokens) -
 def test_invalid_write_is_422_naming_the_violation(server: LiveServer, tokens: Tokens) -> None:
     before = graph_state(server.url)
     response = update(
-        server.url, f"INSERT DATA {{ GRAPH <{PREFECT}> {{ vendor:prefect sa:layer \"L9\" }} }}", tokens.write
+        server.url, f'INSERT DATA {{ GRAPH <{PREFECT}> {{ vendor:prefect sa:layer "L9" }} }}', tokens.write
     )
     assert response.status_code == 422
     body = response.json()
@@ -224,15 +234,20 @@ def test_valid_write_is_visible_in_every_interface(server: LiveServer, tokens: T
     ).json()["data"]["commits"]["commits"]
     mine = [c for c in commits if c["message"] == "curator note on Prefect's role"]
     assert mine == [
-        {"author": "curator", "message": "curator note on Prefect's role", "interface": "sparql-update",
-         "added": 1, "graphs": [PREFECT]}
+        {
+            "author": "curator",
+            "message": "curator note on Prefect's role",
+            "interface": "sparql-update",
+            "added": 1,
+            "graphs": [PREFECT],
+        }
     ]
     assert sparql_ask(
         server.url,
         "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         "ASK { GRAPH <https://w3id.org/stackatlas/graph/audit> { ?c a sa:Commit ; "
-        "sa:commitMessage \"curator note on Prefect's role\" ; prov:wasAssociatedWith/rdfs:label \"curator\" ; "
-        f"sa:touchedGraph <{PREFECT}> ; sa:addedQuads ?q . FILTER(CONTAINS(?q, \"{role}\")) }} }}",
+        'sa:commitMessage "curator note on Prefect\'s role" ; prov:wasAssociatedWith/rdfs:label "curator" ; '
+        f'sa:touchedGraph <{PREFECT}> ; sa:addedQuads ?q . FILTER(CONTAINS(?q, "{role}")) }} }}',
     )
 
 
@@ -242,7 +257,7 @@ def test_token_hashes_are_never_readable(server: LiveServer) -> None:
     tokens = httpx.get(f"{server.url}/rdf-graphs", params={"graph": f"{GRAPHS}system/tokens"})
     assert tokens.status_code == 404
     dataset = httpx.get(f"{server.url}/dataset", headers={"Accept": "application/n-quads"}).text
-    assert "ontology#tokenHash> \"" not in dataset and "/graph/system/" not in dataset
+    assert 'ontology#tokenHash> "' not in dataset and "/graph/system/" not in dataset
 
 
 def test_stale_if_match_is_412_and_changes_nothing(server: LiveServer, tokens: Tokens) -> None:
@@ -253,15 +268,21 @@ def test_stale_if_match_is_412_and_changes_nothing(server: LiveServer, tokens: T
         "X-Stackatlas-Message": "rewrite prefect",
     }
     first = httpx.put(
-        f"{server.url}/rdf-graphs", params={"graph": PREFECT}, content=text.replace("Python-native", "Python-first"),
-        headers={**headers, "If-Match": etag}, timeout=60,
+        f"{server.url}/rdf-graphs",
+        params={"graph": PREFECT},
+        content=text.replace("Python-native", "Python-first"),
+        headers={**headers, "If-Match": etag},
+        timeout=60,
     )
     assert first.status_code == 200, first.text
     after = graph_state(server.url)
     assert "Python-first" in after[0] and after[1] == first.headers["etag"] != etag
     stale = httpx.put(
-        f"{server.url}/rdf-graphs", params={"graph": PREFECT}, content=text.encode(),
-        headers={**headers, "If-Match": etag}, timeout=60,
+        f"{server.url}/rdf-graphs",
+        params={"graph": PREFECT},
+        content=text.encode(),
+        headers={**headers, "If-Match": etag},
+        timeout=60,
     )
     assert stale.status_code == 412
     assert "someone changed it since you read it" in stale.text
@@ -279,8 +300,8 @@ def graphql(url: str, query: str, token: str | None) -> dict:
 
 
 def test_mutations_return_new_state_or_errors(server: LiveServer, tokens: Tokens) -> None:
-    add = """mutation { addAlternative(vendor: "prefect", alternative: "dagster", chooseFor: "asset-first pipelines",
-        message: "curator: Dagster is Prefect's closest alternative") {
+    add = """mutation { addAlternative(vendor: "prefect", alternative: "dagster",
+        chooseFor: "asset-first pipelines", message: "curator: Dagster is Prefect's closest alternative") {
         ok version errors { code message } vendor { alternatives { vendor { id } } } } }"""
     refused = graph(server.url, add, None)["data"]["addAlternative"]
     assert refused["ok"] is False and refused["errors"][0]["code"] == "UNAUTHENTICATED"
@@ -297,14 +318,14 @@ def test_mutations_return_new_state_or_errors(server: LiveServer, tokens: Tokens
     assert stale == {"ok": False, "errors": [{"code": "PRECONDITION_FAILED"}]}
     reviewed = graphql(
         server.url,
-        f"""mutation {{ markReviewed(vendor: "prefect", message: "reviewed", expectedVersion: "{result['version']}") {{
-            ok errors {{ code }} }} }}""",
+        f"""mutation {{ markReviewed(vendor: "prefect", message: "reviewed",
+            expectedVersion: "{result["version"]}") {{ ok errors {{ code }} }} }}""",
         tokens.write,
     )["data"]["markReviewed"]
     assert reviewed == {"ok": True, "errors": []}
     assert sparql_ask(
         server.url,
-        f'ASK {{ GRAPH <{GRAPHS}curation/prefect> {{ vendor:prefect sa:reviewedOn ?d ; sa:reviewedBy ?who }} }}',
+        f"ASK {{ GRAPH <{GRAPHS}curation/prefect> {{ vendor:prefect sa:reviewedOn ?d ; sa:reviewedBy ?w }} }}",
     )
 
     invalid = graphql(
@@ -328,13 +349,23 @@ def test_ingest_dry_run_and_commit(server: LiveServer, tokens: Tokens) -> None:
     headers = {"Authorization": f"Bearer {tokens.write}", "Content-Type": "text/plain"}
     graph = f"{GRAPHS}vendors/dagster"
     before = graph_state(server.url, graph)
-    same = httpx.post(f"{server.url}/ingest", params={"dry_run": "true", "name": "dagster.txt"},
-                      content=page.encode(), headers=headers, timeout=120)
+    same = httpx.post(
+        f"{server.url}/ingest",
+        params={"dry_run": "true", "name": "dagster.txt"},
+        content=page.encode(),
+        headers=headers,
+        timeout=120,
+    )
     assert same.status_code == 200, same.text
     assert (same.json()["added"], same.json()["removed"]) == (0, 0)  # the store holds this page's ingest
 
-    dry = httpx.post(f"{server.url}/ingest", params={"dry_run": "true", "name": "dagster.txt"},
-                     content=changed.encode(), headers=headers, timeout=120)
+    dry = httpx.post(
+        f"{server.url}/ingest",
+        params={"dry_run": "true", "name": "dagster.txt"},
+        content=changed.encode(),
+        headers=headers,
+        timeout=120,
+    )
     assert dry.status_code == 200, dry.text
     body = dry.json()
     assert body["status"] == "dry run" and body["vendor"] == "dagster" and body["commit"] is None
@@ -345,16 +376,24 @@ def test_ingest_dry_run_and_commit(server: LiveServer, tokens: Tokens) -> None:
     assert body["report"]["conforms"] is True and body["report"]["warnings"] >= 1
     assert graph_state(server.url, graph) == before
 
-    committed = httpx.post(f"{server.url}/ingest", params={"name": "dagster.txt"}, content=changed.encode(),
-                           headers={**headers, "X-Stackatlas-Message": "page updated", "If-Match": before[1]},
-                           timeout=120)
+    committed = httpx.post(
+        f"{server.url}/ingest",
+        params={"name": "dagster.txt"},
+        content=changed.encode(),
+        headers={**headers, "X-Stackatlas-Message": "page updated", "If-Match": before[1]},
+        timeout=120,
+    )
     assert committed.status_code == 200, committed.text
     assert committed.json()["status"] == "committed"
     assert sparql_ask(server.url, 'ASK { ?dimension ?p ?text FILTER(CONTAINS(?text, "typically 15s")) }')
     assert committed.headers["etag"] != before[1]
 
-    bad = httpx.post(f"{server.url}/ingest", content=b"just some notes\nnot a page\n",
-                     headers={**headers, "X-Stackatlas-Message": "x"}, timeout=60)
+    bad = httpx.post(
+        f"{server.url}/ingest",
+        content=b"just some notes\nnot a page\n",
+        headers={**headers, "X-Stackatlas-Message": "x"},
+        timeout=60,
+    )
     assert bad.status_code == 400 and "not an analysis page" in bad.text
 
 
@@ -367,7 +406,9 @@ def test_twenty_concurrent_writers_lose_nothing(server: LiveServer, tokens: Toke
     def one(i: int) -> tuple[int, int]:
         vendor = vendors[i % len(vendors)]
         response = update(
-            server.url, add_role(f"concurrent role {i}", f"{GRAPHS}vendors/{vendor}", vendor), tokens.write,
+            server.url,
+            add_role(f"concurrent role {i}", f"{GRAPHS}vendors/{vendor}", vendor),
+            tokens.write,
             f"concurrent writer {i}",
         )
         return i, response.status_code
@@ -449,7 +490,9 @@ def test_a_server_without_tokens_accepts_no_writes(live_server: LiveServer) -> N
     assert anonymous.status_code == 403
     assert "read-only: it has no tokens" in anonymous.text and "stackatlas token add" in anonymous.text
     result = graphql(
-        live_server.url, 'mutation { markReviewed(vendor: "prefect", message: "x") { ok errors { code message } } }', None
+        live_server.url,
+        'mutation { markReviewed(vendor: "prefect", message: "x") { ok errors { code message } } }',
+        None,
     )["data"]["markReviewed"]
     assert result["ok"] is False and "read-only" in result["errors"][0]["message"]
 
@@ -464,7 +507,9 @@ def test_closed_reads_need_a_token(tmp_path: Path) -> None:
         assert closed.status_code == 401 and "reading this catalog needs a bearer token" in closed.text
         query = {"query": '{ vendor(id: "prefect") { name } }'}
         assert httpx.post(f"{live.url}/graphql", json=query).status_code == 401
-        opened = httpx.post(f"{live.url}/graphql", json=query, headers={"Authorization": f"Bearer {tokens.read}"})
+        opened = httpx.post(
+            f"{live.url}/graphql", json=query, headers={"Authorization": f"Bearer {tokens.read}"}
+        )
         assert opened.json()["data"]["vendor"]["name"] == "Prefect"
     finally:
         stop_server(live)

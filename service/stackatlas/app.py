@@ -139,7 +139,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             from .writes.http import finding_json
 
             return JSONResponse(
-                {"error": str(exc), "violations": [finding_json(f) for f in exc.violations]}, status_code=exc.status
+                {"error": str(exc), "violations": [finding_json(f) for f in exc.violations]},
+                status_code=exc.status,
             )
         return _error_response(exc.status, str(exc), getattr(exc, "headers", None))
 

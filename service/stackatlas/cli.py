@@ -323,7 +323,9 @@ StoreOption = Annotated[Path, typer.Option("--store", help="The on-disk store di
 def token_add(
     name: Annotated[str, typer.Argument(help="Who the token is for; recorded as the author of its writes.")],
     store: StoreOption,
-    scope: Annotated[Scope, typer.Option("--scope", help="read, write (vendor graphs) or admin.")] = Scope.write,
+    scope: Annotated[
+        Scope, typer.Option("--scope", help="read, write (vendor graphs) or admin.")
+    ] = Scope.write,
 ) -> None:
     """Create a token and print it once; only its hash is kept."""
     from .auth.cli import add

@@ -8,6 +8,7 @@ statuses itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 
 def excerpt(text: str, limit: int = 80) -> str:
@@ -133,6 +134,6 @@ class InvalidWrite(StackatlasError):
 
     status = 422
 
-    def __init__(self, message: str, violations: Sequence[object] = ()) -> None:
+    def __init__(self, message: str, violations: Sequence[Any] = ()) -> None:
         super().__init__(message)
         self.violations = list(violations)

@@ -64,7 +64,13 @@ class WriteResult:
     errors: list[WriteError] = strawberry.field(default_factory=list)
 
 
-_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 412: "PRECONDITION_FAILED", 422: "INVALID"}
+_CODES = {
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    412: "PRECONDITION_FAILED",
+    422: "INVALID",
+}
 
 
 def _failure(exc: StackatlasError) -> WriteResult:
@@ -72,7 +78,12 @@ def _failure(exc: StackatlasError) -> WriteResult:
     if violations:
         errors = [
             WriteError(
-                code="INVALID", message=f.message, focus=f.focus, path=f.path, value=f.value, shape=f.source_shape
+                code="INVALID",
+                message=f.message,
+                focus=f.focus,
+                path=f.path,
+                value=f.value,
+                shape=f.source_shape,
             )
             for f in violations
         ]
@@ -125,8 +136,9 @@ async def _run(
 ) -> WriteResult:
     store: Store = info.context.catalog.store
     request = info.context.request
+    authorization = request.headers.get("authorization") if request is not None else None
     try:
-        principal = await store.run(check, store, request.headers.get("authorization"), "write", "a mutation")
+        principal = await store.run(check, store, authorization, "write", "a mutation")
         if not message.strip():
             raise _BadInput("a write needs a message saying why (the message argument)")
         outcome = await store.run(
@@ -178,7 +190,10 @@ def _node(slug: str, local: str) -> ox.NamedNode:
 
 
 def _add_to_curation(
-    slug: str, node_local: str, link: object, properties: Callable[[Store, ox.NamedNode], list[tuple[object, object]]]
+    slug: str,
+    node_local: str,
+    link: object,
+    properties: Callable[[Store, ox.NamedNode], list[tuple[object, object]]],
 ) -> Callable[[Store, Principal], ChangeSet]:
     """A build step that links a new node from the vendor in its curation graph."""
 
@@ -289,7 +304,7 @@ class Mutation:
         slug, off, cert = _slug(vendor), _slug(offering, "offering"), _slug(certification, "certification")
 
         def props(store: Store, node: ox.NamedNode) -> list[tuple[object, object]]:
-            found = [
+            found: list[tuple[object, object]] = [
                 (SA.claimOffering, _node(slug, off)),
                 (SA.certification, _n(certification_iri(cert))),
                 (SA.status, _term(status)),

@@ -28,7 +28,9 @@ from .execution import ClientGone, query_request, run_while_connected, time_limi
 
 router = APIRouter(tags=["sparql"])
 
-_UPDATE_BY_GET = "SPARQL Update is never accepted by GET (GET is read-only); POST it with a write token (docs/writes.md)"
+_UPDATE_BY_GET = (
+    "SPARQL Update is never accepted by GET (GET is read-only); POST it with a write token (docs/writes.md)"
+)
 
 
 def _media_type(content_type: str | None) -> str:
@@ -131,7 +133,11 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, 
     """Form-encoded ``query=`` or a raw ``application/sparql-query`` body."""
     params = _url_params(request)
     content_type = _media_type(request.headers.get("content-type"))
-    if content_type not in ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"):
+    if content_type not in (
+        "application/x-www-form-urlencoded",
+        "application/sparql-query",
+        "application/sparql-update",
+    ):
         return Response(
             "POST a query as application/sparql-query or application/x-www-form-urlencoded"
             " (an update as application/sparql-update)\n",

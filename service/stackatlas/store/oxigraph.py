@@ -314,7 +314,12 @@ class OxigraphStore(Store):
             ]
             # like every graph, the versions graph says whose statements it holds
             insert.append(
-                ox.Quad(versions_graph, ox.NamedNode(str(PROV.wasAttributedTo)), ox.NamedNode(str(SERVICE_AGENT)), versions_graph)
+                ox.Quad(
+                    versions_graph,
+                    ox.NamedNode(str(PROV.wasAttributedTo)),
+                    ox.NamedNode(str(SERVICE_AGENT)),
+                    versions_graph,
+                )
             )
             commit_iri = None
             if activity is not None:
@@ -345,5 +350,6 @@ def _versions_in(store: ox.Store, graphs: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for graph in graphs:
         for quad in store.quads_for_pattern(ox.NamedNode(graph), version, None, versions_graph):
-            found[graph] = quad.object.value
+            if isinstance(quad.object, ox.Literal):
+                found[graph] = quad.object.value
     return {g: found.get(g, "0") for g in graphs}

@@ -75,7 +75,9 @@ def outcome_json(outcome: Outcome, dry_run: bool = False) -> dict[str, Any]:
     }
 
 
-def outcome_response(outcome: Outcome, dry_run: bool = False, extra: dict[str, Any] | None = None) -> JSONResponse:
+def outcome_response(
+    outcome: Outcome, dry_run: bool = False, extra: dict[str, Any] | None = None
+) -> JSONResponse:
     headers = {}
     if len(outcome.versions) == 1:
         headers["ETag"] = etag(next(iter(outcome.versions.values())))

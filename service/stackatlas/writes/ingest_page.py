@@ -34,7 +34,15 @@ from .transaction import activity, parse_graph, replace_graph, write
 router = APIRouter(tags=["writes"])
 
 _IRI_VALUED = {str(RDF.type), str(DCTERMS.subject)}
-_INDEXED = (RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.notation, SA.retrievedOn, SA.localCopy, DCTERMS.subject)
+_INDEXED = (
+    RDF.type,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    SKOS.notation,
+    SA.retrievedOn,
+    SA.localCopy,
+    DCTERMS.subject,
+)
 
 
 def catalog_from_store(store: Store, skip_graph: str) -> Catalog:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from .. import formats
-from ..dependencies import SettingsDep, StoreDep
+from ..dependencies import StoreDep
 from ..errors import InputError, QueryError, excerpt
 from ..store import Store
 from ..store.changes import ChangeSet
@@ -87,7 +87,9 @@ def _graph_param(request: Request) -> str:
     if "default" in request.query_params:
         raise QueryError("the default graph is empty and not writable; name a vendor graph with ?graph=")
     if len(graphs) != 1:
-        raise QueryError("name exactly one graph: /rdf-graphs?graph=https://w3id.org/stackatlas/graph/vendors/…")
+        raise QueryError(
+            "name exactly one graph: /rdf-graphs?graph=https://w3id.org/stackatlas/graph/vendors/…"
+        )
     try:
         return ox.NamedNode(graphs[0]).value
     except ValueError:

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 from rdflib import URIRef
+from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.algebra import translateUpdate
 
 from ..auth import Principal
 from ..errors import Forbidden, QueryError, RefusedQuery, excerpt

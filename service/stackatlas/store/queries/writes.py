@@ -23,8 +23,7 @@ _AUDIT = sparql_term(iri(AUDIT_GRAPH))
 
 
 LAST_SEQUENCE = (
-    sparql_prologue()
-    + f"""SELECT (MAX(?n) AS ?last) WHERE {{ GRAPH {_AUDIT} {{ ?commit sa:sequence ?n }} }}"""
+    sparql_prologue() + f"""SELECT (MAX(?n) AS ?last) WHERE {{ GRAPH {_AUDIT} {{ ?commit sa:sequence ?n }} }}"""
 )
 """The highest commit number so far (unbound before the first commit)."""
 
@@ -59,11 +58,16 @@ TOKEN_BY_HASH = (
 TOKENS = (
     sparql_prologue()
     + f"""SELECT ?token ?name ?scope ?created WHERE {{
-    GRAPH {_TOKENS} {{ ?token rdfs:label ?name ; sa:scope ?scope . OPTIONAL {{ ?token dcterms:created ?created }} }}
+    GRAPH {_TOKENS} {{
+        ?token rdfs:label ?name ; sa:scope ?scope .
+        OPTIONAL {{ ?token dcterms:created ?created }}
+    }}
 }} ORDER BY ?name"""
 )
 
-ANY_TOKEN = sparql_prologue() + f"SELECT ?token WHERE {{ GRAPH {_TOKENS} {{ ?token sa:tokenHash ?hash }} }} LIMIT 1"
+ANY_TOKEN = (
+    sparql_prologue() + f"SELECT ?token WHERE {{ GRAPH {_TOKENS} {{ ?token sa:tokenHash ?hash }} }} LIMIT 1"
+)
 
 
 def commits_page(limit: int) -> str:

@@ -513,3 +513,52 @@ def test_closed_reads_need_a_token(tmp_path: Path) -> None:
         assert opened.json()["data"]["vendor"]["name"] == "Prefect"
     finally:
         stop_server(live)
+
+
+# -- the local check agrees with a full validation -------------------------------------------
+
+
+def _full_violations(store, changes) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Violations of the whole catalog after ``changes``, by a full SHACL run on a copy."""
+    import pyoxigraph as ox
+
+    from stackatlas.persistence import store_sources
+    from stackatlas.store import OxigraphStore
+    from stackatlas.validation import validate_store
+
+    copy = OxigraphStore()
+    copy.ox.extend(store.ox)
+    for quad in changes.removed:
+        copy.ox.remove(quad)
+    copy.ox.extend(changes.added)
+    for graph in changes.graphs:  # a commit drops a graph it empties, as DROP GRAPH does
+        if not copy.graph_quads([graph]):
+            copy.ox.remove_graph(ox.NamedNode(graph))
+    copy.bump_generation()
+    return {(f.focus, f.message) for f in validate_store(copy, store_sources(copy)).violations}
+
+
+@pytest.mark.parametrize("vendor", ["airflow", "kafka", "prefect", "s3", "dagster"])
+def test_local_check_finds_what_a_full_validation_finds(vendor: str) -> None:
+    import pyoxigraph as ox
+
+    from stackatlas.store import open_catalog
+    from stackatlas.store.changes import ChangeSet
+    from stackatlas.writes.transaction import check
+
+    store = open_catalog()
+    graph = f"{GRAPHS}vendors/{vendor}"
+    harmless = ChangeSet.of(
+        [
+            ox.Quad(
+                ox.NamedNode(VENDOR + vendor),
+                ox.NamedNode(f"{PREFIX.split('<')[1].split('>')[0]}role"),
+                ox.Literal("a harmless role"),
+                ox.NamedNode(graph),
+            )
+        ]
+    )
+    assert check(store, harmless).conforms  # no false alarm from the partial context
+    deletion = ChangeSet.of(removed=store.graph_quads([graph]))
+    local = {(f.focus, f.message) for f in check(store, deletion).violations}
+    assert local == _full_violations(store, deletion)

@@ -195,6 +195,10 @@ class Store(ABC):
         """Every quad of the named graphs, terms intact (blank nodes keep their store identity)."""
 
     @abstractmethod
+    def quads_around(self, pairs: Sequence[tuple[str, str]]) -> list[Quad]:
+        """For each ``(node, graph)``, the quads of that graph with the node as subject or object, terms intact."""
+
+    @abstractmethod
     def versions(self, graphs: Sequence[str]) -> dict[str, str]:
         """Each graph's current version (its ETag); ``"0"`` for a graph never written through the service."""
 

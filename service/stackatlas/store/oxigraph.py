@@ -275,6 +275,15 @@ class OxigraphStore(Store):
     def graph_quads(self, graphs: Sequence[str]) -> list[Quad]:
         return _quads_of(self.ox, graphs)
 
+    def quads_around(self, pairs: Sequence[tuple[str, str]]) -> list[Quad]:
+        store = self.ox
+        found: list[Quad] = []
+        for node, graph in pairs:
+            n, g = ox.NamedNode(node), ox.NamedNode(graph)
+            found += store.quads_for_pattern(n, None, None, g)
+            found += store.quads_for_pattern(None, None, n, g)
+        return found
+
     def versions(self, graphs: Sequence[str]) -> dict[str, str]:
         return _versions_in(self.ox, graphs)
 

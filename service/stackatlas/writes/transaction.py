@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import RDF
 
 from ..errors import InvalidWrite, PreconditionFailed
 from ..loader import SourceFile
 from ..store import OxigraphStore, Store, terms
+from ..store.dataset import is_system_graph
+from ..store.terms import Term
 from ..store.changes import Activity, ChangeSet, Committed, Quad
 from ..store.queries import writes as queries
 from ..validation import Finding, Report, load_shapes, validate_store
@@ -74,36 +77,74 @@ def _iris(terms_: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) ->
     return {t.value for t in terms_ if isinstance(t, ox.NamedNode)}
 
 
-def _context(store: Store, nodes: set[str]) -> list[tuple[str, bool]]:
+def _graphs(store: Store, query: Callable[[Iterable[Term]], str], nodes: set[str]) -> set[str]:
+    if not nodes:
+        return set()
+    rows = store.select(query(terms.iri(n) for n in sorted(nodes)))
+    return {str(r["graph"]) for r in rows if not is_system_graph(str(r["graph"]))}
+
+
+def _types(store: Store, nodes: set[str]) -> list[Quad]:
     if not nodes:
         return []
-    rows = store.select(queries.context_graphs(terms.iri(n) for n in sorted(nodes)))
-    return [(str(r["graph"]), bool(r["refers"])) for r in rows]
+    rows = store.select(queries.types_of(terms.iri(n) for n in sorted(nodes)))
+    a = ox.NamedNode(str(RDF.type))
+    return [
+        ox.Quad(ox.NamedNode(str(r["node"])), a, ox.NamedNode(str(r["type"])), ox.NamedNode(str(r["graph"])))
+        for r in rows
+        if not is_system_graph(str(r["graph"]))
+    ]
 
 
 def check(store: Store, changes: ChangeSet) -> Report:
-    """Validate the catalog as it would be after ``changes``, around the nodes they touch."""
+    """Validate the catalog as it would be after ``changes``, around the nodes they touch.
+
+    The nodes a change is *about* are the subjects of the touched graphs
+    (before and after). The scratch store gets: the touched graphs as they
+    would be; whole, the other graphs saying something about those nodes (the
+    vendor's curation graph) and the ontology, vocabularies and source
+    records; of the graphs pointing at those nodes (another vendor naming this
+    one as an alternative), the pointing nodes and the graph's own
+    provenance; and of every other node all these mention (the vendors they
+    name, source pages) only its ``rdf:type`` statements — what the shapes ask
+    of a referenced node (``sh:class``). Findings are kept for the nodes of the
+    touched graphs and the vendor's other graphs, and for the pointing nodes;
+    the rest is context, partial by design. The scratch store stays the size
+    of one neighbourhood whatever the size of the catalog.
+    """
     touched = set(changes.graphs)
     before = store.graph_quads(sorted(touched))
     after = (set(before) - changes.removed) | changes.added
     subjects = _iris([q.subject for q in [*before, *after]])
-    mentioned = _iris([q.object for q in after]) | subjects
-    rows = _context(store, mentioned)
-    referring = {g for g, refers in rows if refers} - touched
-    described = {g for g, refers in rows if not refers}
-    # what the referring graphs mention must be there too, or their own links look broken
-    second = _iris([q.object for q in store.graph_quads(sorted(referring))]) - mentioned
-    described |= {g for g, refers in _context(store, second) if not refers}
+    same = _graphs(store, queries.describing_graphs, subjects) - touched
+    pointing = _pointing(store, subjects, touched | same)
     shared = {g for g in store.named_graphs() if is_shared(g)}
-    context = (shared | described | referring) - touched
+    whole = store.graph_quads(sorted((same | shared) - touched))
+    parts = store.quads_around(sorted(pointing | {(g, g) for _, g in pointing}))
+    # the pointing nodes' owners (a vendor's sa:alternative link) count as mentioned too
+    mentioned = (
+        _iris([q.object for q in [*after, *whole, *parts]]) | _iris([q.subject for q in parts])
+    ) - subjects
     scratch = OxigraphStore()
-    scratch.ox.extend(store.graph_quads(sorted(context)))
+    scratch.ox.extend(whole)
+    scratch.ox.extend(parts)
+    scratch.ox.extend(_types(store, mentioned))
     scratch.ox.extend(after)
     scratch.bump_generation()
-    graphs = sorted(context | touched)
-    sources = [SourceFile(Path(display_name(g)), g, ox.RdfFormat.TURTLE) for g in graphs]
-    report_on = [s for s in sources if s.graph in touched | referring]
-    return validate_store(scratch, sources, shapes(), report_on)
+    sources = [SourceFile(Path(display_name(g)), g, ox.RdfFormat.TURTLE) for g in scratch.named_graphs()]
+    report = validate_store(scratch, sources, shapes())
+    files = {display_name(g) for g in touched | same}
+    nodes = {s for s, _ in pointing} | {g for _, g in pointing}
+    return Report([f for f in report.findings if f.file in files or f.focus in nodes], report.results_graph)
+
+
+def _pointing(store: Store, nodes: set[str], skip: set[str]) -> set[tuple[str, str]]:
+    """(node, graph) of every node in another graph that points at one of ``nodes``."""
+    if not nodes:
+        return set()
+    rows = store.select(queries.referring_nodes(terms.iri(n) for n in sorted(nodes)))
+    found = {(str(r["s"]), str(r["graph"])) for r in rows}
+    return {(s, g) for s, g in found if g not in skip and not is_system_graph(g)}
 
 
 def violations(report: Report) -> list[Finding]:

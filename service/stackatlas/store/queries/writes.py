@@ -98,15 +98,36 @@ def commit_graphs(commits: Iterable[Term]) -> str:
     )
 
 
-def context_graphs(nodes: Iterable[Term]) -> str:
-    """Graphs that describe the nodes (have them as subject), and graphs that point at them."""
+def describing_graphs(nodes: Iterable[Term]) -> str:
+    """The graphs that state something about the nodes (have them as subject)."""
     return (
         sparql_prologue()
-        + f"""SELECT DISTINCT ?graph ?refers WHERE {{
+        + f"""SELECT DISTINCT ?graph WHERE {{
     {values_clause("node", nodes)}
-    {{ GRAPH ?graph {{ ?node ?p ?o }} BIND (false AS ?refers) }}
-    UNION
-    {{ GRAPH ?graph {{ ?s ?p ?node }} BIND (true AS ?refers) }}
+    GRAPH ?graph {{ ?node ?p ?o }}
+}}"""
+    )
+
+
+def referring_nodes(nodes: Iterable[Term]) -> str:
+    """The nodes that point at the nodes (have them as object), with the graph saying so."""
+    return (
+        sparql_prologue()
+        + f"""SELECT DISTINCT ?s ?graph WHERE {{
+    {values_clause("node", nodes)}
+    GRAPH ?graph {{ ?s ?p ?node }}
+    FILTER (isIRI(?s))
+}}"""
+    )
+
+
+def types_of(nodes: Iterable[Term]) -> str:
+    """Each node's ``rdf:type`` statements, with the graph stating them."""
+    return (
+        sparql_prologue()
+        + f"""SELECT ?node ?type ?graph WHERE {{
+    {values_clause("node", nodes)}
+    GRAPH ?graph {{ ?node a ?type }}
 }}"""
     )
 

@@ -1,0 +1,153 @@
+"""A validated single-vendor write against a full re-validation, on a generated catalog in an on-disk store.
+
+One fresh process per catalog size:
+
+- the generated catalog is loaded into a new on-disk store (``PersistentStore``,
+  the store ``serve --store`` runs on; loading is not timed);
+- ``--writes`` single-vendor writes go through ``stackatlas.writes.transaction.write``,
+  the path every write interface takes: the change set (one ``sa:role`` added to
+  a vendor, spread over the catalog), the local SHACL check of the vendor's
+  neighbourhood, and the commit (one SPARQL Update transaction, audit record,
+  checkpoint published for the readers). Each write is timed end to end; p50/p99;
+- baseline: validating the whole catalog once (``validate_store``), which is what
+  each write would cost if it were checked the way a start from files is.
+
+The ratio is full validation / p50 write.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from common import (
+    Measurement,
+    catalog,
+    catalog_parser,
+    command_line,
+    markdown_table,
+    measure,
+    ratio,
+    reproduce_footer,
+    write_section,
+)
+
+SECTION = "Governed writes"
+
+
+def writes_and_baseline(directory: str, count: str) -> dict[str, object]:
+    import time
+
+    import pyoxigraph as ox
+
+    from stackatlas.loader import catalog_sources
+    from stackatlas.persistence import store_sources
+    from stackatlas.store.changes import ChangeSet
+    from stackatlas.store.persistent import PersistentStore
+    from stackatlas.validation import validate_store
+    from stackatlas.vocab import GRAPH, SA, vendor_iri
+    from stackatlas.writes.transaction import activity, shapes, write
+
+    with tempfile.TemporaryDirectory(prefix="stackatlas-bench-writes-") as scratch:
+        (Path(scratch) / "store").mkdir()
+        store = PersistentStore(Path(scratch) / "store", writer=True)
+        store.load(catalog_sources([Path(directory)]))
+        shapes()  # parsed once per process, as in the server
+        slugs = sorted(p.stem for p in (Path(directory) / "vendors").glob("*.ttl"))
+        n = int(count)
+        step = max(1, len(slugs) // n)
+        latencies = []
+        for i in range(n):
+            slug = slugs[(i * step) % len(slugs)]
+            graph = str(GRAPH[f"vendors/{slug}"])
+            quad = ox.Quad(
+                ox.NamedNode(str(vendor_iri(slug))),
+                ox.NamedNode(str(SA.role)),
+                ox.Literal(f"bench role {i}"),
+                ox.NamedNode(graph),
+            )
+            started = time.perf_counter()
+            outcome = write(
+                store, lambda _s, q=quad: ChangeSet.of([q]), {}, activity("bench", f"bench {i}", "bench")
+            )
+            latencies.append(time.perf_counter() - started)
+            assert outcome.committed is not None
+        started = time.perf_counter()
+        report = validate_store(store, store_sources(store))
+        full = time.perf_counter() - started
+        quads = len(store)
+        store.close()
+    latencies.sort()
+    return {
+        "writes": n,
+        "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))],
+        "max": latencies[-1],
+        "full_validation": full,
+        "violations": len(report.violations),
+        "quads": quads,
+    }
+
+
+def main() -> int:
+    parser = catalog_parser(__doc__.splitlines()[0], [1000, 10000], "seconds per catalog size before giving up")
+    parser.add_argument("--writes", type=int, default=50, help="writes timed per catalog size")
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        directory = catalog(size, args.seed)
+        result: Measurement = measure(
+            "bench_writes:writes_and_baseline", str(directory), str(args.writes), timeout=args.budget
+        )
+        print(size, result, file=sys.stderr)
+        if result.seconds is None:
+            rows.append([f"{size:,}", result.time_cell(), "—", "—", "—", "—", "—"])
+            continue
+        info = result.info
+        p50, p99, full = (float(info[k]) for k in ("p50", "p99", "full_validation"))  # type: ignore[arg-type]
+        rows.append(
+            [
+                f"{size:,}",
+                f"{info['writes']}",
+                f"{p50 * 1000:.0f}",
+                f"{p99 * 1000:.0f}",
+                f"{full:.1f}",
+                ratio(full, p50),
+                f"{info['violations']}",
+            ]
+        )
+    table = markdown_table(
+        [
+            "vendors",
+            "writes",
+            "write p50 ms",
+            "write p99 ms",
+            "baseline: full validation s",
+            "full validation / p50 write",
+            "violations after the writes",
+        ],
+        rows,
+    )
+    body = f"""\
+What it measures: one single-vendor write through the path every write interface
+takes (`stackatlas.writes.transaction.write`: change set, SHACL check of the
+vendor's neighbourhood, one-transaction commit with its audit record, checkpoint
+published for readers) on a generated catalog in an on-disk store, against the
+baseline a write would cost if it were validated like a start from files: one
+SHACL run over the whole catalog (`validate_store`), in the same process, after
+the writes. Writes add one `sa:role` to vendors spread over the catalog; each is
+timed end to end. The goal of issue 12 is a p50 of at most 200 ms at 10,000
+vendors. Single runs on a shared 2-core machine.
+
+{table}
+{reproduce_footer(command_line("bench_writes.py", args, "budget", "writes"))}"""
+    print(body)
+    if not args.no_doc:
+        write_section(SECTION, body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -492,12 +492,12 @@ class CommitConnection:
 
 def read_commits(store: Store, first: int, before: int | None) -> tuple[list[Commit], bool]:
     bound = literal(before if before is not None else 2**62)
-    rows = store.select(queries.commits_page(first + 1), {"before": bound})
+    rows = store.system_select(queries.commits_page(first + 1), {"before": bound})
     more = len(rows) > first
     rows = rows[:first]
     touched: dict[str, list[str]] = {}
     if rows:
-        for row in store.select(queries.commit_graphs(iri(str(r["commit"])) for r in rows)):
+        for row in store.system_select(queries.commit_graphs(iri(str(r["commit"])) for r in rows)):
             touched.setdefault(str(row["commit"]), []).append(str(row["graph"]))
     commits = [
         Commit(

@@ -204,7 +204,14 @@ class Store(ABC):
 
     @abstractmethod
     def system_select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
-        """:meth:`select` over every graph, the system graphs included (tokens); never for user input."""
+        """:meth:`select` over every graph, the system graphs included; never for user input.
+
+        For the service's own bookkeeping (tokens) and for the write path's
+        context queries, which name graphs (``GRAPH ?g``) and leave the system
+        graphs out themselves: on a store with system graphs, a public read
+        lists every public graph in its dataset, which costs a catalog-sized
+        setup per query.
+        """
 
     @abstractmethod
     def commit(

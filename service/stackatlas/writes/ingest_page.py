@@ -26,6 +26,7 @@ from ..ingest.linker import slugify
 from ..ingest.page import read_page
 from ..ingest.turtle import to_turtle
 from ..store import Store, terms
+from ..store.dataset import is_system_graph
 from ..store.queries import writes as queries
 from ..vocab import GRAPH, SA, vendor_iri
 from .http import if_match, message_of, outcome_json, writer
@@ -47,7 +48,8 @@ _INDEXED = (
 
 def catalog_from_store(store: Store, skip_graph: str) -> Catalog:
     """What ingest resolves names against, read from the store instead of the files."""
-    rows = store.select(queries.ingest_index(terms.from_rdflib(p) for p in _INDEXED))
+    # names the graphs itself (GRAPH ?g): the raw dataset, system graphs left out below
+    rows = store.system_select(queries.ingest_index(terms.from_rdflib(p) for p in _INDEXED))
     quads = [
         ox.Quad(
             ox.NamedNode(str(r["s"])),
@@ -55,7 +57,7 @@ def catalog_from_store(store: Store, skip_graph: str) -> Catalog:
             ox.NamedNode(str(r["o"])) if r["p"] in _IRI_VALUED else ox.Literal(str(r["o"])),
         )
         for r in rows
-        if r["g"] != skip_graph and not str(r["s"]).startswith("_:")
+        if r["g"] != skip_graph and not is_system_graph(str(r["g"])) and not str(r["s"]).startswith("_:")
     ]
     catalog = Catalog(Path("."))
     index_quads(catalog, quads)

@@ -80,14 +80,14 @@ def _iris(terms_: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) ->
 def _graphs(store: Store, query: Callable[[Iterable[Term]], str], nodes: set[str]) -> set[str]:
     if not nodes:
         return set()
-    rows = store.select(query(terms.iri(n) for n in sorted(nodes)))
+    rows = store.system_select(query(terms.iri(n) for n in sorted(nodes)))
     return {str(r["graph"]) for r in rows if not is_system_graph(str(r["graph"]))}
 
 
 def _types(store: Store, nodes: set[str]) -> list[Quad]:
     if not nodes:
         return []
-    rows = store.select(queries.types_of(terms.iri(n) for n in sorted(nodes)))
+    rows = store.system_select(queries.types_of(terms.iri(n) for n in sorted(nodes)))
     a = ox.NamedNode(str(RDF.type))
     return [
         ox.Quad(ox.NamedNode(str(r["node"])), a, ox.NamedNode(str(r["type"])), ox.NamedNode(str(r["graph"])))
@@ -142,7 +142,7 @@ def _pointing(store: Store, nodes: set[str], skip: set[str]) -> set[tuple[str, s
     """(node, graph) of every node in another graph that points at one of ``nodes``."""
     if not nodes:
         return set()
-    rows = store.select(queries.referring_nodes(terms.iri(n) for n in sorted(nodes)))
+    rows = store.system_select(queries.referring_nodes(terms.iri(n) for n in sorted(nodes)))
     found = {(str(r["s"]), str(r["graph"])) for r in rows}
     return {(s, g) for s, g in found if g not in skip and not is_system_graph(g)}
 

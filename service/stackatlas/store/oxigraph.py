@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph  # for annotations inside classes, where `ox` names the store property
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import XSD
@@ -94,7 +95,7 @@ class OxigraphStore(Store):
         return self._ox
 
     @contextmanager
-    def exclusive(self) -> Iterator[ox.Store]:
+    def exclusive(self) -> Iterator[pyoxigraph.Store]:
         """The store to write to, with every other writer (thread or process) kept out until the block ends.
 
         A write path applies its change inside the block and calls
@@ -105,7 +106,7 @@ class OxigraphStore(Store):
             yield self._ox
 
     @staticmethod
-    def parse(sources: Sequence[SourceFile]) -> ox.Store:
+    def parse(sources: Sequence[SourceFile]) -> pyoxigraph.Store:
         """Parse the sources into a new in-memory store, one named graph per file; a bad file raises
         :class:`~stackatlas.errors.InputError` before anything is written anywhere."""
         staging = ox.Store()
@@ -136,12 +137,12 @@ class OxigraphStore(Store):
                 target.extend(staging)
             self.bump_generation()
 
-    def _dataset(self, store: ox.Store) -> dict[str, object]:
+    def _dataset(self, store: pyoxigraph.Store) -> dict[str, object]:
         return self._public.options(store, self.generation)
 
     def _query(
         self, query: str, bindings: Bindings | None = None
-    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
         store = self.ox
         try:
             return store.query(query, substitutions=substitutions(bindings), **self._dataset(store))  # type: ignore[arg-type]
@@ -198,7 +199,7 @@ class OxigraphStore(Store):
         return _written(store.dump(format=fmt, from_graph=ox.NamedNode(graph)))
 
     @staticmethod
-    def _public_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    def _public_quads(store: pyoxigraph.Store) -> Iterator[pyoxigraph.Quad]:
         return (
             q
             for q in store.quads_for_pattern(None, None, None)

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyoxigraph  # for annotations inside classes, where `ox` names the store property
 import pyoxigraph as ox
 
 from ..errors import InputError
@@ -132,7 +133,7 @@ class PersistentStore(OxigraphStore):
     # -- writes ------------------------------------------------------------
 
     @contextmanager
-    def exclusive(self) -> Iterator[ox.Store]:
+    def exclusive(self) -> Iterator[pyoxigraph.Store]:
         with self._writing:
             if self._primary is not None and self._lock.held:
                 yield self._primary

@@ -85,6 +85,22 @@ class WriterLock:
         return self._fd is not None
 
 
+_OPEN_RETRY = 10.0
+
+
+def _open_primary(directory: Path) -> pyoxigraph.Store:
+    """Open the read-write store; retried briefly, because a writer that has just released the lock
+    may not have dropped its last reference to the primary yet (RocksDB keeps its own LOCK until then)."""
+    deadline = time.monotonic() + _OPEN_RETRY
+    while True:
+        try:
+            return ox.Store(str(directory / PRIMARY))
+        except OSError as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise StoreBusy(f"{directory}: cannot open the store for writing ({exc})") from exc
+            time.sleep(0.05)
+
+
 class PersistentStore(OxigraphStore):
     """An on-disk store; ``writer=True`` takes the writer lock and opens the primary for the process' lifetime.
 
@@ -103,10 +119,11 @@ class PersistentStore(OxigraphStore):
         self._primary: ox.Store | None = None
         self._reader = CheckpointReader(self.directory)
         self._marker = read_marker(self.directory) or Marker()
+        self._holds = writer
         if writer:
             if not self._lock.held:
                 self._lock.acquire(wait=False)
-            self._primary = ox.Store(str(self.directory / PRIMARY))
+            self._primary = _open_primary(self.directory)
 
     # -- reads -------------------------------------------------------------
 
@@ -119,14 +136,14 @@ class PersistentStore(OxigraphStore):
 
     @property
     def generation(self) -> int:
-        if self._primary is None:
+        if not self._holds:
             self._marker = self._reader.current()[1]
         return self._marker.generation
 
     @property
     def marker(self) -> Marker:
         """The marker as this process last saw it (the writer's is always current)."""
-        if self._primary is None:
+        if not self._holds:
             self._marker = self._reader.current()[1]
         return self._marker
 
@@ -141,7 +158,7 @@ class PersistentStore(OxigraphStore):
             self._lock.acquire(wait=True)
             try:
                 self._marker = read_marker(self.directory) or Marker()
-                self._primary = ox.Store(str(self.directory / PRIMARY))
+                self._primary = _open_primary(self.directory)
                 try:
                     yield self._primary
                 finally:

@@ -27,6 +27,7 @@ from stackatlas.store.persistent import PersistentStore
 GRAPH = "https://w3id.org/stackatlas/graph/"
 VENDOR = "https://w3id.org/stackatlas/id/vendor/"
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
@@ -97,16 +98,27 @@ def test_a_commit_survives_a_restart(server_factory: Callable[..., LiveServer], 
     assert "not validating again" in server.output()
 
 
-def test_changed_shapes_make_the_next_start_validate_again(
-    server_factory: Callable[..., LiveServer], tmp_path: Path
+@pytest.mark.parametrize("changed", ["shapes", "ontology"])
+def test_changed_shapes_or_ontology_make_the_next_start_validate_again(
+    changed: str, server_factory: Callable[..., LiveServer], tmp_path: Path
 ):
     store = tmp_path / "store"
     assert cli("import", "--store", str(store), str(REPO / "graph_data")).returncode == 0
+    if changed == "ontology":  # the store's copy of the ontology is stale: it must be replaced
+        write(
+            store,
+            f"DELETE WHERE {{ GRAPH <{GRAPH}ontology> {{ ?s <{LABEL}> ?l }} }}",
+        )
     marker = json.loads((store / MARKER_NAME).read_text())
-    marker["validation"]["shapes"] = "digest-of-older-shapes"
+    marker["validation"][changed] = f"digest-of-older-{changed}"
     (store / MARKER_NAME).write_text(json.dumps(marker))
     server = server_factory("--store", str(store))
-    assert "the shapes changed since it was last validated: validating it again" in server.output()
+    assert f"the {changed} changed since it was last validated: validating it again" in server.output()
+    labels = sparql_csv(
+        server,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}ontology> {{ ?s <{LABEL}> ?l }} }}",
+    )
+    assert int(labels[0]) > 0
     stop_server(server)
     again = server_factory("--store", str(store))  # the record is current again
     assert "not validating again" in again.output()

@@ -90,7 +90,14 @@ _OPEN_RETRY = 10.0
 
 def _open_primary(directory: Path) -> pyoxigraph.Store:
     """Open the read-write store; retried briefly, because a writer that has just released the lock
-    may not have dropped its last reference to the primary yet (RocksDB keeps its own LOCK until then)."""
+    may not have dropped its last reference to the primary yet (RocksDB keeps its own LOCK until then).
+
+    An import that replaced the primary and died between its two renames left
+    it as ``primary.old``: that is put back rather than a new empty store made.
+    """
+    primary, old = directory / PRIMARY, directory / f"{PRIMARY}.old"
+    if not primary.exists() and old.exists():
+        old.rename(primary)
     deadline = time.monotonic() + _OPEN_RETRY
     while True:
         try:

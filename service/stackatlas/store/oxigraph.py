@@ -94,6 +94,11 @@ class OxigraphStore(Store):
         """The pyoxigraph store reads go to (an on-disk store refreshes it when another process committed)."""
         return self._ox
 
+    @property
+    def reads(self) -> pyoxigraph.Store:
+        """The store the catalog's reads go to; an on-disk store reads a copy without the system graphs."""
+        return self.ox
+
     @contextmanager
     def exclusive(self) -> Iterator[pyoxigraph.Store]:
         """The store to write to, with every other writer (thread or process) kept out until the block ends.
@@ -143,7 +148,7 @@ class OxigraphStore(Store):
     def _query(
         self, query: str, bindings: Bindings | None = None
     ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
-        store = self.ox
+        store = self.reads
         try:
             return store.query(query, substitutions=substitutions(bindings), **self._dataset(store))  # type: ignore[arg-type]
         except SyntaxError as exc:
@@ -179,13 +184,13 @@ class OxigraphStore(Store):
         """The public named graphs (system graphs are the service's own)."""
         return sorted(
             g.value
-            for g in self.ox.named_graphs()
+            for g in self.reads.named_graphs()
             if isinstance(g, ox.NamedNode) and not is_system_graph(g.value)
         )
 
     def dump(self, media_type: str, graph: str | None = None) -> bytes:
         fmt = _rdf_format(media_type)
-        store = self.ox
+        store = self.reads
         if graph is None:
             if not fmt.supports_datasets:
                 return _written(store.dump(format=fmt, from_graph=ox.DefaultGraph())) + b"".join(
@@ -208,7 +213,7 @@ class OxigraphStore(Store):
 
     def dump_union(self, media_type: str) -> bytes:
         fmt = _rdf_format(media_type)
-        triples = {q.triple for q in self._public_quads(self.ox)}
+        triples = {q.triple for q in self._public_quads(self.reads)}
         if fmt.supports_datasets:  # JSON-LD, TriG, N-Quads: the union as the default graph
             default = ox.DefaultGraph()
             quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
@@ -216,7 +221,7 @@ class OxigraphStore(Store):
         return _written(ox.serialize(triples, format=fmt, prefixes=PREFIXES))
 
     def snapshot(self, path: Path) -> Path:
-        store = self.ox
+        store = self.reads
         ox.serialize(self._public_quads(store), str(path), format=ox.RdfFormat.N_QUADS)
         return path
 
@@ -231,7 +236,7 @@ class OxigraphStore(Store):
                 # result; without this, each test counts every triple of the store.
                 return True
 
-        graph = ShaclView(self.ox)
+        graph = ShaclView(self.reads)
         graph.default_union = True  # type: ignore[misc]  # settable on the Oxigraph view, read-only in the base
         return graph
 

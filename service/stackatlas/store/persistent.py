@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..loader import SourceFile
 from .base import UserQueryLimits
+from .dataset import is_system_graph
 from .marker import CheckpointReader, Marker, read_marker, write_marker
 from .oxigraph import OxigraphStore
 from .workers import QueryPool
@@ -125,6 +126,7 @@ class PersistentStore(OxigraphStore):
         self._sizes: tuple[int, int] | None = None
         self._primary: ox.Store | None = None
         self._reader = CheckpointReader(self.directory)
+        self._public_reader = CheckpointReader(self.directory, public=True)
         self._marker = read_marker(self.directory) or Marker()
         self._holds = writer
         if writer:
@@ -140,6 +142,13 @@ class PersistentStore(OxigraphStore):
             return self._primary
         store, self._marker = self._reader.current()
         return store
+
+    @property
+    def reads(self) -> pyoxigraph.Store:
+        # Every process, the writer included, reads the published copy without the
+        # system graphs: a commit is published before it is acknowledged, so this
+        # is read-your-writes, and Oxigraph's union of all graphs needs no filter.
+        return self._public_reader.current()[0]
 
     @property
     def generation(self) -> int:
@@ -192,9 +201,11 @@ class PersistentStore(OxigraphStore):
         self._primary.flush()
         self._primary.backup(str(staging))
         os.rename(staging, target)
+        public = self._publish_public(name)
         marker = Marker(
             generation=generation,
             checkpoint=name,
+            public=public,
             sources=self._marker.sources,
             validation=self._marker.validation,
         )
@@ -204,6 +215,32 @@ class PersistentStore(OxigraphStore):
         self._marker = marker
         self._collect_checkpoints(keep=name)
         return marker
+
+    def _publish_public(self, name: str) -> str:
+        """The copy of checkpoint ``name`` without the system graphs (the checkpoint itself without any).
+
+        A second checkpoint of the primary (hard links again) from which the
+        system graphs (a few thousand quads: tokens, versions) are removed;
+        closed before it is renamed into place, since RocksDB writes by path.
+        """
+        assert self._primary is not None
+        system = [
+            g for g in self._primary.named_graphs() if isinstance(g, ox.NamedNode) and is_system_graph(g.value)
+        ]
+        if not system:
+            return name
+        target = self.directory / f"{name}.public"
+        staging = target.with_name(f".{target.name}.tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(target, ignore_errors=True)
+        self._primary.backup(str(staging))
+        copy = ox.Store(str(staging))
+        for graph in system:
+            copy.remove_graph(graph)
+        copy.flush()
+        del copy
+        os.rename(staging, target)
+        return f"{name}.public"
 
     def record(self, **changes: object) -> None:
         """Change the marker's fields (the validation record) without a new checkpoint (writer only)."""
@@ -216,7 +253,7 @@ class PersistentStore(OxigraphStore):
         """Remove checkpoints superseded long enough ago that no query can still be reading them."""
         now = time.time()
         for path in (self.directory / CHECKPOINTS).iterdir():
-            if path.name.startswith(".") or f"{CHECKPOINTS}/{path.name}" == keep:
+            if path.name.startswith(".") or f"{CHECKPOINTS}/{path.name}" in (keep, f"{keep}.public"):
                 continue
             if now - path.stat().st_mtime > _KEEP_SUPERSEDED:
                 shutil.rmtree(path, ignore_errors=True)

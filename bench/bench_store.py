@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class Run:
     ready: float | None
     """Seconds from the process start to the first 200 of /ready (None: not within the budget)."""
     rss_mib: float | None
-    """Resident set of the server and all its descendants at ready, MiB."""
+    """Proportional set size of the server and all its descendants at ready, MiB."""
     log: str
 
 
@@ -81,12 +82,15 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _rss_mib(pid: int) -> float:
+def _pss_mib(pid: int) -> float:
+    """Proportional set size of the process tree: a page shared by k processes counts 1/k in each,
+    so copy-on-write sharing (forked SPARQL workers) and the page cache of one store file are not
+    counted once per process."""
     total = 0
     for p in _descendants(pid):
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
         except OSError:
             continue
@@ -117,7 +121,7 @@ def serve(args: list[str], budget: float, settle: float = 0.0) -> Run:
             time.sleep(0.1)
         if ready is not None:
             time.sleep(settle)
-            rss = _rss_mib(process.pid)
+            rss = _pss_mib(process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -148,14 +152,28 @@ def _budget(budget: float) -> float:
     return max(1.0, min(budget, _DEADLINE - time.monotonic()))
 
 
-def bench(n: int, seed: int, budget_each: float) -> list[list[str]]:
+def bench(n: int, seed: int, budget_each: float, parts: list[str]) -> list[list[str]]:
     data = catalog(n, seed)
 
     def budget() -> float:
         return _budget(budget_each)
 
     store = OUT_DIR / f"store-{n}-seed{seed}"
+    rows: list[list[str]] = []
+    if "restart" in parts:
+        shutil.rmtree(store, ignore_errors=True)
+        rows += _restart(data, store, n, budget)
+    if "memory" in parts:
+        if not store.exists():
+            subprocess.run(
+                [sys.executable, "-m", "stackatlas", "import", "--store", str(store), str(data)], check=True
+            )
+        rows += _memory(data, store, n, budget)
     shutil.rmtree(store, ignore_errors=True)
+    return rows
+
+
+def _restart(data: Path, store: Path, n: int, budget: Callable[[], float]) -> list[list[str]]:
     rows: list[list[str]] = []
     files = serve(["--data", str(data)], budget())
     first = serve(["--data", str(data), "--store", str(store)], budget())
@@ -175,26 +193,30 @@ def bench(n: int, seed: int, budget_each: float) -> list[list[str]]:
     rows.append(
         [
             f"{n:,}",
-            "RSS, 1 worker (MiB)",
+            "PSS, 1 worker (MiB)",
             _mib(restart.rss_mib),
             _mib(files.rss_mib),
             _ratio(files.rss_mib, restart.rss_mib),
             "all processes: server, SPARQL zygote and 2 SPARQL workers",
         ]
     )
+    return rows
+
+
+def _memory(data: Path, store: Path, n: int, budget: Callable[[], float]) -> list[list[str]]:
+    rows: list[list[str]] = []
     shared = serve(["--data", str(data), "--store", str(store), "--workers", "2"], budget(), settle=2)
     copies = serve(["--data", str(data), "--workers", "2"], budget(), settle=2)
     rows.append(
         [
             f"{n:,}",
-            "RSS, --workers 2 (MiB)",
+            "PSS, --workers 2 (MiB)",
             _mib(shared.rss_mib),
             _mib(copies.rss_mib),
             _ratio(copies.rss_mib, shared.rss_mib),
             f"ready after {_s(shared.ready)} s over the store, {_s(copies.ready)} s from files",
         ]
     )
-    shutil.rmtree(store, ignore_errors=True)
     return rows
 
 
@@ -202,24 +224,32 @@ def main() -> None:
     parser: argparse.ArgumentParser = catalog_parser(
         __doc__.splitlines()[0], [10_000], "seconds each server may take to become ready"
     )
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=["restart", "memory"],
+        default=["restart", "memory"],
+        help="what to measure",
+    )
     args = parser.parse_args()
-    rows = [row for n in args.sizes for row in bench(n, args.seed, args.budget)]
+    rows = [row for n in args.sizes for row in bench(n, args.seed, args.budget, args.parts)]
     table = markdown_table(["vendors", "what", "store", "files (baseline)", "ratio", "notes"], rows)
     print(table)
     if args.no_doc:
         return
     body = (
-        "What it measures: how long a restart takes before `/ready` answers, and how much memory the "
-        "server's processes hold, on the on-disk store (`serve --store`) against today's start from "
-        "files (`serve --data`). Every figure is a real server on a loopback port, timed from the "
-        "process start to the first 200 of `/ready` (SPARQL workers up). RSS is summed over the server "
-        "and all its descendants (uvicorn workers, SPARQL zygotes and workers; shared pages are counted "
-        "in each process, so the store side is overstated rather than flattered). Ratios are "
-        "baseline / store: above 1 means the store is faster or smaller. One run per cell on a 2-core "
-        "machine shared with other work: noisy by tens of percent.\n\n"
+        "What it measures: how long a restart takes before `/ready` answers, and how much memory "
+        "the server's processes hold, on the on-disk store (`serve --store`) against today's start "
+        "from files (`serve --data`). Every figure is a real server on a loopback port, timed from "
+        "the process start to the first 200 of `/ready` (SPARQL workers up). Memory is the "
+        "proportional set size (PSS) summed over the server and all its descendants (uvicorn "
+        "workers, SPARQL zygotes and workers): a page shared by k processes counts 1/k in each, so "
+        "copy-on-write sharing is not counted twice. Ratios are baseline / store: above 1 means the "
+        "store is faster or smaller. One run per cell on a 2-core machine shared with other work: "
+        "noisy by tens of percent.\n\n"
         + table
         + "\n"
-        + reproduce_footer(command_line("bench_store.py", args, "budget"))
+        + reproduce_footer(command_line("bench_store.py", args, "budget") + f" --parts {' '.join(args.parts)}")
     )
     write_section("Persistent store: restart and memory", body)
 

@@ -137,8 +137,11 @@ class PersistentStore(OxigraphStore):
     # -- reads -------------------------------------------------------------
 
     @property
-    def ox(self) -> ox.Store:
-        if self._primary is not None:
+    def ox(self) -> pyoxigraph.Store:
+        """The full store (system graphs included) for the write paths: the primary in the process that
+        holds it, else the latest full checkpoint, even while this process writes (the primary it opens
+        for one write must close again the moment the write ends)."""
+        if self._holds and self._primary is not None:
             return self._primary
         store, self._marker = self._reader.current()
         return store

@@ -155,7 +155,9 @@ def serve(
     """Serve the catalog over HTTP (GraphQL at /graphql, SPARQL, linked data).
 
     Loads and validates the data first and refuses to start on SHACL
-    violations, printing the report, unless --allow-invalid is given.
+    violations, printing the report, unless --allow-invalid is given. With
+    --store, the first start imports the data into the store that way and
+    later starts open the store as it is (docs/persistence.md).
     """
     from .server import run
 

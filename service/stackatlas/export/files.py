@@ -73,7 +73,7 @@ def graph_turtle(store: Store, graph: str) -> bytes:
     """
     lines = store.dump("application/n-triples", graph)
     triples = sorted(
-        ox.parse(lines, format=ox.RdfFormat.N_TRIPLES),  # type: ignore[arg-type]
+        ox.parse(lines, format=ox.RdfFormat.N_TRIPLES),
         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
     )
     used = {

@@ -50,6 +50,10 @@ class Marker:
     """Bumped by every commit; readers reopen their copy when it moves."""
     checkpoint: str | None = None
     """Directory (relative to the store) of the read-only copy published at ``generation``."""
+    public: str | None = None
+    """The same copy without the system graphs, which the catalog's reads and ``/sparql`` open
+    (Oxigraph's fast union of all graphs then leaves nothing out); the checkpoint itself when the
+    store has no system graph."""
     sources: str | None = None
     """Digest of the files the store was imported from (informational: later commits change the data)."""
     validation: Validation | None = None
@@ -66,6 +70,7 @@ class Marker:
             marker = cls(
                 generation=int(raw["generation"]),
                 checkpoint=raw.get("checkpoint"),
+                public=raw.get("public"),
                 sources=raw.get("sources"),
                 validation=Validation(**validation) if validation else None,
                 format=int(raw.get("format", FORMAT)),
@@ -137,12 +142,15 @@ class CheckpointReader:
     a query in flight keeps the handle it started with.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, public: bool = False) -> None:
         self.directory = directory
+        self.public = public
+        """Follow the copy without system graphs (``Marker.public``) rather than the full checkpoint."""
         self._lock = threading.Lock()
         self._seen: tuple[int, int] | None = None
         self._marker: Marker | None = None
         self._store: ox.Store | None = None
+        self._name: str | None = None
 
     def current(self) -> tuple[ox.Store, Marker]:
         path = self.directory / MARKER_NAME
@@ -156,7 +164,9 @@ class CheckpointReader:
                 marker = read_marker(self.directory)
                 if marker is None or marker.checkpoint is None:
                     raise EmptyStore(f"{self.directory}: no stackatlas store here (import one first)")
-                if self._marker is None or marker.checkpoint != self._marker.checkpoint or self._store is None:
-                    self._store = ox.Store.read_only(str(self.directory / marker.checkpoint))
+                name = (marker.public or marker.checkpoint) if self.public else marker.checkpoint
+                if name != self._name or self._store is None:
+                    self._store = ox.Store.read_only(str(self.directory / name))
+                    self._name = name
                 self._marker, self._seen = marker, key
             return self._store, self._marker

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph  # for annotations inside classes, where `ox` names the store property
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import PROV, XSD
@@ -97,8 +98,13 @@ class OxigraphStore(Store):
         """The pyoxigraph store reads go to (an on-disk store refreshes it when another process committed)."""
         return self._ox
 
+    @property
+    def reads(self) -> pyoxigraph.Store:
+        """The store the catalog's reads go to; an on-disk store reads a copy without the system graphs."""
+        return self.ox
+
     @contextmanager
-    def exclusive(self) -> Iterator[ox.Store]:
+    def exclusive(self) -> Iterator[pyoxigraph.Store]:
         """The store to write to, with every other writer (thread or process) kept out until the block ends.
 
         A write path applies its change inside the block and calls
@@ -109,7 +115,7 @@ class OxigraphStore(Store):
             yield self._ox
 
     @staticmethod
-    def parse(sources: Sequence[SourceFile]) -> ox.Store:
+    def parse(sources: Sequence[SourceFile]) -> pyoxigraph.Store:
         """Parse the sources into a new in-memory store, one named graph per file; a bad file raises
         :class:`~stackatlas.errors.InputError` before anything is written anywhere."""
         staging = ox.Store()
@@ -140,13 +146,13 @@ class OxigraphStore(Store):
                 target.extend(staging)
             self.bump_generation()
 
-    def _dataset(self, store: ox.Store) -> dict[str, object]:
+    def _dataset(self, store: pyoxigraph.Store) -> dict[str, object]:
         return self._public.options(store, self.generation)
 
     def _query(
         self, query: str, bindings: Bindings | None = None
-    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        store = self.ox
+    ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
+        store = self.reads
         try:
             return store.query(query, substitutions=substitutions(bindings), **self._dataset(store))  # type: ignore[arg-type]
         except SyntaxError as exc:
@@ -182,13 +188,13 @@ class OxigraphStore(Store):
         """The public named graphs (system graphs are the service's own)."""
         return sorted(
             g.value
-            for g in self.ox.named_graphs()
+            for g in self.reads.named_graphs()
             if isinstance(g, ox.NamedNode) and not is_system_graph(g.value)
         )
 
     def dump(self, media_type: str, graph: str | None = None) -> bytes:
         fmt = _rdf_format(media_type)
-        store = self.ox
+        store = self.reads
         if graph is None:
             if not fmt.supports_datasets:
                 return _written(store.dump(format=fmt, from_graph=ox.DefaultGraph())) + b"".join(
@@ -202,7 +208,7 @@ class OxigraphStore(Store):
         return _written(store.dump(format=fmt, from_graph=ox.NamedNode(graph)))
 
     @staticmethod
-    def _public_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    def _public_quads(store: pyoxigraph.Store) -> Iterator[pyoxigraph.Quad]:
         return (
             q
             for q in store.quads_for_pattern(None, None, None)
@@ -211,7 +217,7 @@ class OxigraphStore(Store):
 
     def dump_union(self, media_type: str) -> bytes:
         fmt = _rdf_format(media_type)
-        triples = {q.triple for q in self._public_quads(self.ox)}
+        triples = {q.triple for q in self._public_quads(self.reads)}
         if fmt.supports_datasets:  # JSON-LD, TriG, N-Quads: the union as the default graph
             default = ox.DefaultGraph()
             quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
@@ -219,7 +225,7 @@ class OxigraphStore(Store):
         return _written(ox.serialize(triples, format=fmt, prefixes=PREFIXES))
 
     def snapshot(self, path: Path) -> Path:
-        store = self.ox
+        store = self.reads
         ox.serialize(self._public_quads(store), str(path), format=ox.RdfFormat.N_QUADS)
         return path
 
@@ -234,7 +240,7 @@ class OxigraphStore(Store):
                 # result; without this, each test counts every triple of the store.
                 return True
 
-        graph = ShaclView(self.ox)
+        graph = ShaclView(self.reads)
         graph.default_union = True  # type: ignore[misc]  # settable on the Oxigraph view, read-only in the base
         return graph
 

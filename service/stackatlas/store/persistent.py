@@ -28,11 +28,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyoxigraph  # for annotations inside classes, where `ox` names the store property
 import pyoxigraph as ox
 
 from ..errors import InputError
 from ..loader import SourceFile
 from .base import UserQueryLimits
+from .dataset import is_system_graph
 from .marker import CheckpointReader, Marker, read_marker, write_marker
 from .oxigraph import OxigraphStore
 from .workers import QueryPool
@@ -84,6 +86,29 @@ class WriterLock:
         return self._fd is not None
 
 
+_OPEN_RETRY = 10.0
+
+
+def _open_primary(directory: Path) -> pyoxigraph.Store:
+    """Open the read-write store; retried briefly, because a writer that has just released the lock
+    may not have dropped its last reference to the primary yet (RocksDB keeps its own LOCK until then).
+
+    An import that replaced the primary and died between its two renames left
+    it as ``primary.old``: that is put back rather than a new empty store made.
+    """
+    primary, old = directory / PRIMARY, directory / f"{PRIMARY}.old"
+    if not primary.exists() and old.exists():
+        old.rename(primary)
+    deadline = time.monotonic() + _OPEN_RETRY
+    while True:
+        try:
+            return ox.Store(str(directory / PRIMARY))
+        except OSError as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise StoreBusy(f"{directory}: cannot open the store for writing ({exc})") from exc
+            time.sleep(0.05)
+
+
 class PersistentStore(OxigraphStore):
     """An on-disk store; ``writer=True`` takes the writer lock and opens the primary for the process' lifetime.
 
@@ -101,38 +126,50 @@ class PersistentStore(OxigraphStore):
         self._sizes: tuple[int, int] | None = None
         self._primary: ox.Store | None = None
         self._reader = CheckpointReader(self.directory)
+        self._public_reader = CheckpointReader(self.directory, public=True)
         self._marker = read_marker(self.directory) or Marker()
+        self._holds = writer
         if writer:
             if not self._lock.held:
                 self._lock.acquire(wait=False)
-            self._primary = ox.Store(str(self.directory / PRIMARY))
+            self._primary = _open_primary(self.directory)
 
     # -- reads -------------------------------------------------------------
 
     @property
-    def ox(self) -> ox.Store:
-        if self._primary is not None:
+    def ox(self) -> pyoxigraph.Store:
+        """The full store (system graphs included) for the write paths: the primary in the process that
+        holds it, else the latest full checkpoint, even while this process writes (the primary it opens
+        for one write must close again the moment the write ends)."""
+        if self._holds and self._primary is not None:
             return self._primary
         store, self._marker = self._reader.current()
         return store
 
     @property
+    def reads(self) -> pyoxigraph.Store:
+        # Every process, the writer included, reads the published copy without the
+        # system graphs: a commit is published before it is acknowledged, so this
+        # is read-your-writes, and Oxigraph's union of all graphs needs no filter.
+        return self._public_reader.current()[0]
+
+    @property
     def generation(self) -> int:
-        if self._primary is None:
+        if not self._holds:
             self._marker = self._reader.current()[1]
         return self._marker.generation
 
     @property
     def marker(self) -> Marker:
         """The marker as this process last saw it (the writer's is always current)."""
-        if self._primary is None:
+        if not self._holds:
             self._marker = self._reader.current()[1]
         return self._marker
 
     # -- writes ------------------------------------------------------------
 
     @contextmanager
-    def exclusive(self) -> Iterator[ox.Store]:
+    def exclusive(self) -> Iterator[pyoxigraph.Store]:
         with self._writing:
             if self._primary is not None and self._lock.held:
                 yield self._primary
@@ -140,7 +177,7 @@ class PersistentStore(OxigraphStore):
             self._lock.acquire(wait=True)
             try:
                 self._marker = read_marker(self.directory) or Marker()
-                self._primary = ox.Store(str(self.directory / PRIMARY))
+                self._primary = _open_primary(self.directory)
                 try:
                     yield self._primary
                 finally:
@@ -167,9 +204,11 @@ class PersistentStore(OxigraphStore):
         self._primary.flush()
         self._primary.backup(str(staging))
         os.rename(staging, target)
+        public = self._publish_public(name)
         marker = Marker(
             generation=generation,
             checkpoint=name,
+            public=public,
             sources=self._marker.sources,
             validation=self._marker.validation,
         )
@@ -179,6 +218,32 @@ class PersistentStore(OxigraphStore):
         self._marker = marker
         self._collect_checkpoints(keep=name)
         return marker
+
+    def _publish_public(self, name: str) -> str:
+        """The copy of checkpoint ``name`` without the system graphs (the checkpoint itself without any).
+
+        A second checkpoint of the primary (hard links again) from which the
+        system graphs (a few thousand quads: tokens, versions) are removed;
+        closed before it is renamed into place, since RocksDB writes by path.
+        """
+        assert self._primary is not None
+        system = [
+            g for g in self._primary.named_graphs() if isinstance(g, ox.NamedNode) and is_system_graph(g.value)
+        ]
+        if not system:
+            return name
+        target = self.directory / f"{name}.public"
+        staging = target.with_name(f".{target.name}.tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(target, ignore_errors=True)
+        self._primary.backup(str(staging))
+        copy = ox.Store(str(staging))
+        for graph in system:
+            copy.remove_graph(graph)
+        copy.flush()
+        del copy
+        os.rename(staging, target)
+        return f"{name}.public"
 
     def record(self, **changes: object) -> None:
         """Change the marker's fields (the validation record) without a new checkpoint (writer only)."""
@@ -191,7 +256,7 @@ class PersistentStore(OxigraphStore):
         """Remove checkpoints superseded long enough ago that no query can still be reading them."""
         now = time.time()
         for path in (self.directory / CHECKPOINTS).iterdir():
-            if path.name.startswith(".") or f"{CHECKPOINTS}/{path.name}" == keep:
+            if path.name.startswith(".") or f"{CHECKPOINTS}/{path.name}" in (keep, f"{keep}.public"):
                 continue
             if now - path.stat().st_mtime > _KEEP_SUPERSEDED:
                 shutil.rmtree(path, ignore_errors=True)

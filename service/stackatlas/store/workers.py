@@ -57,7 +57,7 @@ from ..errors import (
 )
 from ..vocab import PREFIXES
 from .base import QueryAnswer, QueryRequest
-from .dataset import PublicDataset, is_system_graph
+from .dataset import is_system_graph
 from .marker import CheckpointReader
 from .query_safety import check
 
@@ -127,29 +127,12 @@ def _graphs(iris: tuple[str, ...], parameter: str) -> list[ox.NamedNode]:
     return nodes
 
 
-def _names_system_graph(query: str) -> bool:
-    """Whether a query's FROM / FROM NAMED clauses name a system graph (prefixed names resolved).
+def _dataset(found_dataset_clause: bool, request: QueryRequest) -> dict[str, object]:
+    """The query's dataset options; a system graph the protocol parameters name is dropped.
 
-    Only asked of queries that have a dataset clause, on a store that has
-    system graphs; a query rdflib cannot parse is treated as naming one.
-    """
-    from rdflib import URIRef
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        clauses = prepareQuery(query).algebra.get("datasetClause") or []
-    except Exception:  # rdflib's parser raises several types; all mean "cannot tell"
-        return True
-    iris = [value for clause in clauses for value in clause.values() if isinstance(value, URIRef)]
-    return any(is_system_graph(str(iri)) for iri in iris)
-
-
-def _dataset(found_dataset_clause: bool, request: QueryRequest, public: dict[str, object]) -> dict[str, object]:
-    """The query's dataset options, with the system graphs left out of every part of it.
-
-    ``public`` is what a query without a dataset of its own sees. Graphs the
-    protocol parameters name under ``graph/system/`` are dropped; a FROM /
-    FROM NAMED clause naming one is refused.
+    The copy a worker queries holds no system graph at all (an on-disk store's
+    public checkpoint, or a snapshot of the public graphs): the union of all
+    graphs is the public catalog, and a FROM naming a system graph finds it empty.
     """
     options: dict[str, object] = {}
     if request.default_graph is not None:
@@ -160,20 +143,14 @@ def _dataset(found_dataset_clause: bool, request: QueryRequest, public: dict[str
         options["named_graphs"] = [
             g for g in _graphs(request.named_graphs, "named-graph-uri") if not is_system_graph(g.value)
         ]
-    if options:
-        return options
-    if not found_dataset_clause:
-        return public
-    if "named_graphs" in public and _names_system_graph(request.query):
-        raise RefusedQuery("FROM / FROM NAMED names a system graph (graph/system/…), which is not public")
-    return {}
+    if not options and not found_dataset_clause:
+        options["use_default_graph_as_union"] = True
+    return options
 
 
-def _evaluate(
-    store: ox.Store, request: QueryRequest, public: dict[str, object] | None = None
-) -> tuple[bytes, str]:
+def _evaluate(store: ox.Store, request: QueryRequest) -> tuple[bytes, str]:
     found = check(request.query, request.allowlist, request.max_depth)
-    options = _dataset(found.has_dataset_clause, request, public or {"use_default_graph_as_union": True})
+    options = _dataset(found.has_dataset_clause, request)
     try:
         result = store.query(request.query, prefixes=PREFIXES, **options)  # type: ignore[arg-type]
     except SyntaxError as exc:
@@ -217,19 +194,17 @@ def _die_with_server(conn: Connection) -> None:
 
 
 class _Source:
-    """What a worker queries: the zygote's in-memory snapshot, or the on-disk store's latest checkpoint."""
+    """What a worker queries: the zygote's in-memory snapshot, or the on-disk store's latest public copy."""
 
     def __init__(self, snapshot: ox.Store | None, reader: CheckpointReader | None) -> None:
         self.snapshot = snapshot
         self.reader = reader
-        self.public = PublicDataset()
 
-    def current(self) -> tuple[ox.Store, dict[str, object]]:
+    def current(self) -> ox.Store:
         if self.reader is not None:
-            store, marker = self.reader.current()
-            return store, self.public.options(store, marker.generation)
+            return self.reader.current()[0]
         assert self.snapshot is not None
-        return self.snapshot, {"use_default_graph_as_union": True}  # a snapshot holds no system graph
+        return self.snapshot
 
 
 def _worker_main(conn: Connection, source: _Source) -> None:
@@ -242,8 +217,7 @@ def _worker_main(conn: Connection, source: _Source) -> None:
         except EOFError:
             return
         try:
-            store, public = source.current()
-            body, media_type = _evaluate(store, request, public)
+            body, media_type = _evaluate(source.current(), request)
         except QueryError as exc:
             kind = next(k for k, cls in _ERRORS.items() if isinstance(exc, cls))
             conn.send((kind, str(exc)))
@@ -303,7 +277,7 @@ def zygote() -> None:
             code = 0
             try:
                 # The reader opens RocksDB lazily, in the child: never forked open.
-                reader = CheckpointReader(Path(sys.argv[2])) if on_disk else None
+                reader = CheckpointReader(Path(sys.argv[2]), public=True) if on_disk else None
                 _worker_main(Connection(fd), _Source(snapshot, reader))
             except BaseException:
                 traceback.print_exc()  # to /dev/null unless debug

@@ -196,7 +196,7 @@ class Store(ABC):
 
     @abstractmethod
     def quads_around(self, pairs: Sequence[tuple[str, str]]) -> list[Quad]:
-        """For each ``(node, graph)``, the quads of that graph with the node as subject or object, terms intact."""
+        """For each ``(node, graph)``: the quads of that graph with the node as subject or object."""
 
     @abstractmethod
     def versions(self, graphs: Sequence[str]) -> dict[str, str]:

@@ -29,10 +29,10 @@ from rdflib.namespace import RDF
 from ..errors import InvalidWrite, PreconditionFailed
 from ..loader import SourceFile
 from ..store import OxigraphStore, Store, terms
-from ..store.dataset import is_system_graph
-from ..store.terms import Term
 from ..store.changes import Activity, ChangeSet, Committed, Quad
+from ..store.dataset import is_system_graph
 from ..store.queries import writes as queries
+from ..store.terms import Term
 from ..validation import Finding, Report, load_shapes, validate_store
 from ..vocab import GRAPH, ONTOLOGY_GRAPH
 

@@ -45,7 +45,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("store", ("stackatlas.store", "stackatlas.loader")),
     (
         "model",
-        ("stackatlas.validation", "stackatlas.readmodel", "stackatlas.dependencies", "stackatlas.http_guard"),
+        (
+            "stackatlas.validation",
+            "stackatlas.readmodel",
+            "stackatlas.workbench",
+            "stackatlas.dependencies",
+            "stackatlas.http_guard",
+        ),
     ),
     (
         "interfaces",

@@ -184,6 +184,8 @@ class Reader:
                 limitations=build.linked(node, S.limitation, parts, build.item),
                 best_suited_for=build.linked(node, S.bestSuitedFor, parts, build.item),
                 use_with_caution_for=build.linked(node, S.useWithCautionFor, parts, build.item),
+                watch_for=build.linked(node, S.watchFor, parts, build.item),
+                poc_checklist=build.linked(node, S.pocChecklistItem, parts, build.item),
                 related={e: related[e] for e in _named_by(rel) if e in related},
                 sources=tuple(s for g in sorted(graphs[i]) for s in sources.get(g, ())),
             )

@@ -27,6 +27,9 @@ MAX_EXPANSIONS = 40
 FIELD_WEIGHTS = {"name": 8.0, "alias": 6.0, "category": 2.0, "certification": 2.0}
 """How much a word found in a field counts; any other field (page texts) counts 1."""
 
+REPEAT_BONUS = 0.25
+"""What each further text of the vendor using a word adds to its weight (a page about lineage says it often)."""
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -75,11 +78,16 @@ class TextIndex:
     def __init__(self, profiles: Iterable[Profile]) -> None:
         postings: dict[str, dict[str, float]] = defaultdict(dict)
         for p in profiles:
+            best: dict[str, float] = {}
+            texts: dict[str, int] = defaultdict(int)
             for field, text in p.texts:
                 weight = FIELD_WEIGHTS.get(field, 1.0)
                 for w in set(words(text)):
-                    if postings[w].get(p.iri, 0.0) < weight:
-                        postings[w][p.iri] = weight
+                    best[w] = max(best.get(w, 0.0), weight)
+                    texts[w] += 1
+            for w, weight in best.items():
+                # The best field counts; each further text using the word adds a little (at most 1).
+                postings[w][p.iri] = weight + REPEAT_BONUS * min(texts[w] - 1, 4)
         self.postings: Mapping[str, Mapping[str, float]] = dict(postings)
         self.vocabulary = sorted(self.postings)
         deletions: dict[str, set[str]] = defaultdict(set)

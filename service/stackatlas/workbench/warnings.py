@@ -2,8 +2,8 @@
 
 Validating the whole catalog costs minutes at 10,000 vendors; a reader comparing
 three vendors needs only theirs. The vendor's named graphs are copied out of
-the store into a fresh one with the ontology and the shared vocabularies (the
-``stackatlas validate --context`` arrangement) plus the types and names of the
+the store into a fresh one with the store's shared graphs (ontology,
+vocabularies, source pages: the ``stackatlas validate --context`` arrangement) plus the types and names of the
 vendors its page names, and only findings about this vendor are kept. Cached
 per vendor and store generation.
 """
@@ -17,38 +17,55 @@ import pyoxigraph as ox
 
 from .. import readmodel as rm
 from ..loader import SourceFile
-from ..store import Store
 from ..store.queries import workbench as q
 from ..store.terms import iri as iri_term
 from ..validation import Finding
 from ..validation.engine import validate
-from ..validation.sources import with_shared
 from ..vocab import GRAPH
+
+VENDOR_GRAPHS = ("vendors/", "curation/", "external/")
+"""Graphs (under the graph namespace) that state vendors; every other graph is shared context."""
 
 
 def findings(reader: rm.Reader, record: rm.Vendor) -> tuple[Finding, ...]:
     """Violations, warnings and infos about the vendor (its own nodes), worst first."""
     key = ("workbench-findings", record.iri)
-    return reader.cached(key, lambda: _validate(reader.store, record))
+    return reader.cached(key, lambda: _validate(reader, record))
 
 
-def _validate(store: Store, record: rm.Vendor) -> tuple[Finding, ...]:
-    graphs = sorted({s.graph for s in record.sources} | set(record.core.graphs))
-    graphs = [g for g in graphs if g.startswith(str(GRAPH))]
+def _shared(reader: rm.Reader) -> tuple[tuple[str, bytes], ...]:
+    """The store's shared graphs (ontology, vocabularies, source pages) as N-Triples, once per generation:
+    the catalog being served, not the shipped files, so a vocabulary of its own is context too."""
+
+    def compute() -> tuple[tuple[str, bytes], ...]:
+        store = reader.store
+        prefixes = tuple(str(GRAPH) + p for p in VENDOR_GRAPHS)
+        graphs = [g for g in store.named_graphs() if not g.startswith(prefixes)]
+        return tuple((g, store.dump("application/n-triples", g)) for g in sorted(graphs))
+
+    return reader.cached("workbench-shared-graphs", compute)
+
+
+def _validate(reader: rm.Reader, record: rm.Vendor) -> tuple[Finding, ...]:
+    store = reader.store
+    shared = _shared(reader)
+    own = {g for g, _ in shared}
+    graphs = sorted(g for g in {s.graph for s in record.sources} | set(record.core.graphs) if g not in own)
     with tempfile.TemporaryDirectory(prefix="stackatlas-check-") as tmp:
-        given = []
-        for n, graph in enumerate(graphs):
-            path = Path(tmp) / f"graph-{n}.nt"
-            path.write_bytes(store.dump("application/n-triples", graph))
-            given.append(SourceFile(path, graph, ox.RdfFormat.N_TRIPLES))
-        context = Path(tmp) / "context.nt"
-        named = sorted({*record.related, *record.names} - {record.iri})
-        context.write_bytes(
-            store.construct(q.named_vendor_context(iri_term(i) for i in named)) if named else b""
-        )
-        sources = [
-            *with_shared(given),
-            SourceFile(context, str(GRAPH) + "workbench-context", ox.RdfFormat.N_TRIPLES),
+
+        def written(name: str, graph: str, body: bytes) -> SourceFile:
+            path = Path(tmp) / name
+            path.write_bytes(body)
+            return SourceFile(path, graph, ox.RdfFormat.N_TRIPLES)
+
+        given = [
+            written(f"own-{n}.nt", g, store.dump("application/n-triples", g)) for n, g in enumerate(graphs)
         ]
-        report = validate(sources, report_on=given)
+        context = [written(f"shared-{n}.nt", g, body) for n, (g, body) in enumerate(shared)]
+        named = sorted({*record.related, *record.names} - {record.iri})
+        query = q.named_vendor_context(iri_term(i) for i in named)
+        context.append(
+            written("named.nt", str(GRAPH) + "workbench-context", store.construct(query) if named else b"")
+        )
+        report = validate([*context, *given], report_on=given)
     return tuple(f for f in report.findings if f.vendor == record.core.slug)

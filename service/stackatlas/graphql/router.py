@@ -13,8 +13,8 @@ from strawberry.types import ExecutionResult
 
 from ..config import Settings
 from ..web.templating import render
-from .examples import EXAMPLES
 from .context import Catalog, Context
+from .examples import EXAMPLES
 from .schema import build_schema
 
 
@@ -30,7 +30,9 @@ class TimedGraphQLRouter(GraphQLRouter[Context, None]):
         """Our GraphiQL page: the IDE from the vendored copy (``static/vendor/graphiql``), no CDN, no inline
         script, opened on the catalog's main questions (:mod:`.examples`)."""
         examples = [{"name": e.name, "query": e.query} for e in EXAMPLES]
-        return cast(HTMLResponse, render(request, "graphiql.html", endpoint=self.endpoint_path, examples=examples))
+        return cast(
+            HTMLResponse, render(request, "graphiql.html", endpoint=self.endpoint_path, examples=examples)
+        )
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -51,6 +51,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "stackatlas.workbench",
             "stackatlas.dependencies",
             "stackatlas.http_guard",
+            "stackatlas.http_protocol",
         ),
     ),
     (

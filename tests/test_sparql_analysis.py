@@ -1,4 +1,4 @@
-"""The pre-flight reading of a query: form, updates, SERVICE (tokenizer and rdflib's parser together)."""
+"""The pre-flight reading of a query: form, updates, SERVICE and nesting, by one linear tokenizer pass."""
 
 from __future__ import annotations
 
@@ -91,3 +91,12 @@ def test_allowlist_is_checked_on_resolved_iris():
 def test_updates_are_refused(query):
     with pytest.raises(RefusedQuery, match="read-only"):
         check(query, [])
+
+
+def test_nesting_deeper_than_the_limit_is_refused_and_strings_do_not_count():
+    from stackatlas.errors import MalformedQuery
+
+    check("ASK " + "{" * 10 + "}" * 10, [], max_depth=10)
+    with pytest.raises(MalformedQuery, match="11 deep; at most 10"):
+        check("ASK " + "{" * 11 + "}" * 11, [], max_depth=10)
+    check('ASK { FILTER(?x = "' + "(" * 500 + '") } # ' + "{" * 500, [], max_depth=10)

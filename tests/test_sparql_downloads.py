@@ -151,7 +151,8 @@ def test_yasgui_for_browsers_is_self_contained(live_server):
     assert sources and all(s.startswith("/") for s in sources), sources  # nothing from a CDN
     for source in sources:
         asset = httpx.get(f"{live_server.url}{source}")
-        assert asset.status_code == 200 and len(asset.content) > 10_000
+        # the vendored YASGUI build, and our small script that opens it (no inline script: see the CSP)
+        assert asset.status_code == 200 and len(asset.content) > (10_000 if "/vendor/" in source else 500)
     assert httpx.get(f"{live_server.url}/static/vendor/yasgui/LICENSE").text.count("MIT") >= 1
     assert httpx.get(f"{live_server.url}/static/vendor/yasgui/../../app.py").status_code == 404
 

@@ -6,21 +6,30 @@ start on SHACL violations unless ``allow_invalid`` is set.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from . import __version__
 from .config import Settings
-from .errors import StackatlasError
+from .dependencies import StoreDep
+from .errors import StackatlasError, excerpt
 from .graphql import graphql_router
+from .http_guard import RequestGuard
 from .loader import catalog_sources
 from .sparql import router as sparql_router
+from .sparql.downloads import load_shapes
 from .store import Store, open_store
+from .store.base import UserQueryLimits
 from .web import router as web_router
+
+log = logging.getLogger(__name__)
 
 
 class StartupRefused(StackatlasError):
@@ -58,19 +67,69 @@ def build_store(settings: Settings, *, validate: bool = True) -> Store:
     return store
 
 
+def user_query_limits(settings: Settings) -> UserQueryLimits:
+    return UserQueryLimits(
+        workers=settings.sparql_workers,
+        per_client=settings.sparql_queries_per_client,
+        debug=settings.log_level == "debug",
+    )
+
+
+def _error_response(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(f"{message}\n", status_code=status, headers={"Vary": "Accept"})
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """The app; ``store`` is an already built (and validated) store, else the lifespan builds one."""
+    """The app; ``store`` is an already built (and validated) store, else the lifespan builds one.
+
+    The one lifespan of the app: it holds the store, the shapes served at
+    ``/shapes``, and starts the store's user-query machinery (the SPARQL
+    workers) in the background; ``/ready`` answers 503 with the reason until
+    that is done.
+    """
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.store = store if store is not None else build_store(settings)
-        app.state.ready = True
-        yield
+        app.state.store = store if store is not None else await anyio.to_thread.run_sync(build_store, settings)
+        app.state.sparql_shapes = await anyio.to_thread.run_sync(load_shapes)
+        app.state.startup_error = None
+        starting = asyncio.create_task(_start_user_queries(app, app.state.store))
+        try:
+            yield
+        finally:
+            starting.cancel()
+            await app.state.store.stop_user_queries("the server is shutting down")
 
-    app = FastAPI(title="stackatlas", version=__version__, lifespan=lifespan)
-    app.state.ready = False
+    async def _start_user_queries(app: FastAPI, store: Store) -> None:
+        try:
+            await store.start_user_queries(user_query_limits(settings))
+        except Exception as exc:
+            log.error("the SPARQL workers could not start: %s", exc)
+            app.state.startup_error = f"the SPARQL workers could not start: {exc}"
+
+    docs = settings.api_docs
+    app = FastAPI(
+        title="stackatlas",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+
+    @app.exception_handler(StackatlasError)
+    async def stackatlas_error(request: Request, exc: StackatlasError) -> PlainTextResponse:
+        """Every error meant for people: one line, the status its class names."""
+        return _error_response(exc.status, str(exc))
+
+    @app.exception_handler(UnicodeError)
+    async def unicode_error(request: Request, exc: UnicodeError) -> PlainTextResponse:
+        """Text a client sent that cannot be encoded (lone surrogates) or decoded is the client's error."""
+        return _error_response(
+            400, f"the request holds text that is not valid Unicode ({excerpt(str(exc), 120)})"
+        )
 
     @app.get("/health", tags=["operations"])
     async def health() -> dict[str, str]:
@@ -78,14 +137,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return {"status": "ok"}
 
     @app.get("/ready", tags=["operations"])
-    async def ready(request: Request) -> JSONResponse:
-        """Readiness: the catalog is loaded and validated."""
-        if not request.app.state.ready:
-            return JSONResponse({"status": "starting"}, status_code=503)
-        store: Store = request.app.state.store
+    async def ready(request: Request, store: StoreDep) -> JSONResponse:
+        """Readiness: the catalog is loaded and validated and user queries can be answered."""
+        reason = request.app.state.startup_error or store.user_queries_ready()
+        if reason is not None:
+            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
         return JSONResponse({"status": "ready", "quads": await store.run(len, store)})
 
     app.include_router(graphql_router(settings))
     app.include_router(sparql_router)
     app.include_router(web_router)
+    app.add_middleware(RequestGuard, settings=settings)
     return app

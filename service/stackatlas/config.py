@@ -27,6 +27,22 @@ class Settings(BaseSettings):
     """Start even when the data has SHACL violations (the report is still printed)."""
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
     """Least severe log line printed, for uvicorn's loggers and stackatlas' own."""
+    api_docs: bool = False
+    """Serve ``/docs``, ``/redoc`` and ``/openapi.json`` (their pages load scripts from a CDN)."""
+    trusted_proxies: list[str] = Field(default_factory=list)
+    """Addresses whose ``X-Forwarded-For`` names the client (per-client limits); empty trusts none."""
+    shutdown_grace: float = 5.0
+    """Seconds SIGTERM waits for requests in flight before they are cancelled."""
+
+    # HTTP limits (see docs/security.md)
+    max_header_bytes: int = 16_384
+    """Total size of a request's header names and values; larger requests get 431."""
+    max_headers: int = 100
+    """Most header lines in one request; more get 431."""
+    max_url_bytes: int = 65_536
+    """Longest request target (path and query string); longer gets 414 (POST long SPARQL queries)."""
+    max_body_bytes: int = 16_384
+    """Largest request body of a route without a limit of its own (413 beyond)."""
 
     # SPARQL
     sparql_timeout: float = 10.0
@@ -37,6 +53,12 @@ class Settings(BaseSettings):
     """A serialised answer larger than this is refused (HTTP 413) instead of sent."""
     sparql_workers: int = 2
     """Processes that run SPARQL queries; a query past its limit has its process killed."""
+    sparql_queries_per_client: int = 1
+    """Queries one client (IP address) may have running or waiting at once (429 beyond)."""
+    sparql_max_query_bytes: int = 262_144
+    """Largest ``/sparql`` request body (a POSTed query or form); 413 beyond."""
+    sparql_max_depth: int = 64
+    """Deepest bracket nesting of a query; deeper queries are refused before the engine sees them."""
     service_allowlist: list[str] = Field(default_factory=list)
     """Endpoints a SPARQL SERVICE clause may call; empty means SERVICE is refused."""
 
@@ -49,3 +71,5 @@ class Settings(BaseSettings):
     """Longest chain of integrations ``integrationPath`` searches (one store query per hop)."""
     graphql_timeout: float = 10.0
     """Seconds one GraphQL request may take before it is answered with a timeout error."""
+    graphql_max_body_bytes: int = 65_536
+    """Largest ``/graphql`` request body; 413 beyond."""

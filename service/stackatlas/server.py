@@ -3,14 +3,20 @@
 The catalog is loaded and validated before the socket is bound, so invalid
 data stops ``stackatlas serve`` with the report and one line instead of a
 server that starts and then dies in its lifespan.
+
+SIGTERM (or Ctrl-C) stops the server within ``shutdown_grace`` seconds even
+with runaway queries in flight: the store's user queries are stopped at once
+(their clients get 503), other requests get the grace period to finish.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import os
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -18,6 +24,8 @@ from fastapi import FastAPI
 
 from .app import build_store, create_app
 from .config import Settings
+from .http_protocol import BoundedHttpToolsProtocol, head_limit
+from .store import Store
 
 ENV_PREFIX = Settings.model_config["env_prefix"]
 
@@ -36,11 +44,50 @@ def run(overrides: dict[str, Any]) -> None:
             workers=settings.workers,
             host=settings.host,
             port=settings.port,
-            **_logging(settings),
+            **_uvicorn_options(settings),
         )
         return
     store = build_store(settings)
-    uvicorn.run(create_app(settings, store=store), host=settings.host, port=settings.port, **_logging(settings))
+    BoundedHttpToolsProtocol.limit = head_limit(settings)
+    config = uvicorn.Config(
+        create_app(settings, store=store), host=settings.host, port=settings.port, **_uvicorn_options(settings)
+    )
+    _Server(config, store).run()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which also stops the store's user queries the moment it is told to exit.
+
+    uvicorn waits for requests in flight before the app's lifespan shuts
+    down; a query running for a minute would hold the shutdown that long.
+    """
+
+    def __init__(self, config: uvicorn.Config, store: Store) -> None:
+        super().__init__(config)
+        self.store = store
+        self._stopping: asyncio.Task[None] | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        loop.call_soon_threadsafe(self._stop_queries, loop)
+
+    def _stop_queries(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._stopping is None:
+            self._stopping = loop.create_task(self.store.stop_user_queries("the server is shutting down"))
+
+
+def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Logging, the shutdown grace, a bounded request head, no trust in X-Forwarded-For (trusted_proxies)."""
+    return {
+        **_logging(settings),
+        "http": "stackatlas.http_protocol:BoundedHttpToolsProtocol",
+        "timeout_graceful_shutdown": settings.shutdown_grace,
+        "proxy_headers": False,
+    }
 
 
 def _logging(settings: Settings) -> dict[str, Any]:

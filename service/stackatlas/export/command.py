@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
+from ..formats import GRAPH_FORMAT_NAMES, GRAPH_FORMATS
 from ..store import open_catalog
 from .files import write_atomic
 from .formats import MAP_FORMATS
-from .graph import GRAPH_ALIASES, GRAPH_FORMATS, download
+from .graph import download
 from .selection import build_query, select_map
 
 
@@ -41,7 +42,7 @@ def export_map(
 
 
 def export_graph(format: str, output: Path | None, data: Sequence[Path] | None) -> None:
-    name = GRAPH_ALIASES.get(format.lower(), format.lower())
+    name = GRAPH_FORMAT_NAMES.get(format.lower(), format.lower())
     fmt = GRAPH_FORMATS.get(name)
     if fmt is None:
         raise InputError(f"unknown graph format {format!r}; choose from {', '.join(GRAPH_FORMATS)}")

@@ -1,10 +1,15 @@
-"""CSV edge list, one row per relation, written by the stdlib ``csv`` module."""
+"""CSV edge list, one row per relation, written by the stdlib ``csv`` module.
+
+Every cell goes through :func:`~stackatlas.safety.csv_cell`: a label such as
+``=HYPERLINK(…)`` stays text when the file is opened in a spreadsheet.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from ..safety import csv_cell
 from .selection import IntegrationMap
 
 COLUMNS = [
@@ -31,7 +36,8 @@ def render(graph: IntegrationMap) -> str:
     for e in graph.edges:
         source, target = nodes[e.source], nodes[e.target]
         writer.writerow(
-            [
+            csv_cell(cell)
+            for cell in [
                 e.id,
                 e.source,
                 source.label,

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import graphviz
 
+from ..safety import bounded, safe_href, xml_text
 from .labels import shorten
 from .selection import IntegrationMap, Kind
+
+_MAX_ATTRIBUTE = 2000
+"""Longest attribute value written (full labels go into tooltips)."""
 
 _STYLE = {
     Kind.integration: {"style": "solid", "color": "#1f5fa8"},
@@ -23,7 +27,8 @@ _STYLE = {
 
 
 def _text(value: str) -> str:
-    return graphviz.escape(value)
+    """Escaped for DOT, without control characters, and bounded: Graphviz rejects very long strings."""
+    return graphviz.escape(bounded(xml_text(value), _MAX_ATTRIBUTE))
 
 
 def render(graph: IntegrationMap) -> str:
@@ -66,7 +71,7 @@ def render(graph: IntegrationMap) -> str:
                         ids[node.id],
                         label=_text(shorten(node.label)),
                         tooltip=_text(node.label),
-                        URL=_text(node.id),
+                        URL=_text(safe_href(node.id)),
                         iri=_text(node.id),
                         layer=code,
                         catalog_entry=str(node.catalog_entry).lower(),

@@ -9,36 +9,13 @@ context.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Graph
 
+from ..formats import GraphFormat
 from ..store import Store
 from ..vocab import PREFIXES
-
-
-@dataclass(frozen=True)
-class GraphFormat:
-    name: str
-    media_type: str
-    extension: str
-    title: str
-    dataset: bool
-
-
-GRAPH_FORMATS: dict[str, GraphFormat] = {
-    f.name: f
-    for f in (
-        GraphFormat("turtle", "text/turtle", "ttl", "Turtle", False),
-        GraphFormat("ntriples", "application/n-triples", "nt", "N-Triples", False),
-        GraphFormat("jsonld", "application/ld+json", "jsonld", "JSON-LD", False),
-        GraphFormat("trig", "application/trig", "trig", "TriG (one graph per source file)", True),
-        GraphFormat("nquads", "application/n-quads", "nq", "N-Quads (one graph per source file)", True),
-    )
-}
-
-GRAPH_ALIASES = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "nq": "nquads"}
 
 
 def context() -> dict[str, Any]:

@@ -11,14 +11,16 @@ import io
 
 import networkx as nx
 
+from ..safety import xml_text
 from .selection import IntegrationMap
 
 
 def to_networkx(graph: IntegrationMap) -> nx.MultiDiGraph:
+    """The map as networkx holds it; every string XML-safe (no control characters), as GraphML needs."""
     g = nx.MultiDiGraph(name="stackatlas integration map")
     for node in graph.nodes:
         attrs: dict[str, object] = {
-            "label": node.label,
+            "label": xml_text(node.label),
             "catalog_entry": node.catalog_entry,
             "seed": node.seed,
             "relations": " ".join(node.relations),
@@ -26,14 +28,19 @@ def to_networkx(graph: IntegrationMap) -> nx.MultiDiGraph:
         }
         if node.layer:
             attrs["layer"] = node.layer
-        g.add_node(node.id, **attrs)
+        g.add_node(xml_text(node.id), **attrs)
     for edge in graph.edges:
-        attrs = {"id": edge.id, "label": edge.label, "kind": edge.kind, "provenance": " ".join(edge.provenance)}
+        attrs = {
+            "id": xml_text(edge.id),
+            "label": xml_text(edge.label),
+            "kind": edge.kind,
+            "provenance": xml_text(" ".join(edge.provenance)),
+        }
         if edge.direction:
             attrs["direction"] = edge.direction
         if edge.layer:
             attrs["layer"] = edge.layer
-        g.add_edge(edge.source, edge.target, key=edge.id, **attrs)
+        g.add_edge(xml_text(edge.source), xml_text(edge.target), key=xml_text(edge.id), **attrs)
     return g
 
 

@@ -11,12 +11,12 @@ import asyncio
 import sys
 from pathlib import Path
 
+from .. import formats
 from ..config import Settings
 from ..errors import InputError
 from ..store import open_catalog
-from ..store.workers import QueryAnswer
-from . import analysis, formats
-from .execution import query_pool, run_query, time_limit
+from ..store.base import QueryAnswer, UserQueryLimits
+from .execution import query_request, time_limit
 
 
 def read_query(query: str | None, file: Path | None) -> str:
@@ -46,13 +46,14 @@ def _formats(name: str | None) -> tuple[str | None, str | None]:
 
 
 async def _execute(settings: Settings, query: str, fmt: str | None, timeout: float) -> QueryAnswer:
-    found = analysis.check(query, settings.service_allowlist)
     store = open_catalog(settings.data)
     solutions, graph = _formats(fmt)
-    async with query_pool(store, 1) as pool:
-        return await run_query(
-            pool, settings, query, found, solutions_format=solutions, graph_format=graph, timeout=timeout
-        )
+    request = query_request(settings, query, solutions_format=solutions, graph_format=graph)
+    await store.start_user_queries(UserQueryLimits(workers=1, debug=settings.log_level == "debug"))
+    try:
+        return await store.run_user_query(request, timeout, "cli")
+    finally:
+        await store.stop_user_queries()
 
 
 def run(

@@ -15,14 +15,17 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
+from .. import formats
+from ..config import Settings
 from ..negotiation import negotiate
 from ..store import Store
 from ..store.queries.examples import EXAMPLES
 from ..vocab import FORMATS, SD
-from . import formats
 
 YASGUI_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "yasgui"
 _YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css", "LICENSE": "text/plain"}
+YASGUI_START = Path(__file__).resolve().parent / "static" / "yasgui-start.js"
+"""Our own script that opens YASGUI on the examples; a file, so the page needs no inline script."""
 
 _DESCRIPTION_TYPES = [formats.TURTLE, formats.RDF_XML, formats.JSON_LD, formats.N_TRIPLES, formats.HTML]
 _RDFLIB_FORMAT = {
@@ -85,10 +88,11 @@ def yasgui_page(request: Request, endpoint: str) -> str:
         examples=[{"name": e.name, "query": e.query} for e in EXAMPLES],
         css=asset("yasgui.min.css"),
         js=asset("yasgui.min.js"),
+        start=request.url_for("yasgui_start").path,
     )
 
 
-async def service_description_response(request: Request, headers: dict[str, str]) -> Response:
+async def service_description_response(request: Request, store: Store, settings: Settings) -> Response:
     media_type = negotiate(
         request.headers.get("accept"),
         formats.with_synonyms(_DESCRIPTION_TYPES),
@@ -97,15 +101,20 @@ async def service_description_response(request: Request, headers: dict[str, str]
     )
     media_type = formats.canonical(media_type)
     endpoint = str(request.url_for("sparql"))
-    vary = {**headers, "Vary": "Accept"}
+    vary = {"Vary": "Accept"}
     if media_type == formats.HTML:
         return HTMLResponse(yasgui_page(request, endpoint), headers=vary)
-    store: Store = request.app.state.store
     graphs = await store.run(store.named_graphs)
-    settings = request.app.state.settings
     g = service_description(endpoint, graphs, bool(settings.service_allowlist))
     body = g.serialize(format=_RDFLIB_FORMAT[media_type], encoding="utf-8")
     return Response(body, media_type=media_type, headers=vary)
+
+
+@static_router.get("/static/sparql/yasgui-start.js")
+async def yasgui_start() -> Response:
+    return FileResponse(
+        YASGUI_START, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 @static_router.get("/static/vendor/yasgui/{name}")

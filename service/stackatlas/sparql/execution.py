@@ -1,30 +1,17 @@
-"""Shared by the HTTP endpoint and the CLI: one way to run a user query with its limits."""
+"""Shared by the HTTP endpoint and the CLI: one way to turn a user query and its limits into a store call."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-from pathlib import Path
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 
 from ..config import Settings
 from ..errors import QueryError
 from ..store import Store
-from ..store.workers import QueryAnswer, QueryPool, QueryRequest
-from . import analysis
+from ..store.base import QueryAnswer, QueryRequest
 
-
-@asynccontextmanager
-async def query_pool(store: Store, workers: int) -> AsyncIterator[QueryPool]:
-    """Warm worker processes over a snapshot of ``store`` in a temporary directory."""
-    with tempfile.TemporaryDirectory(prefix="stackatlas-sparql-") as tmp:
-        snapshot = await store.run(store.snapshot, Path(tmp) / "store.nq")
-        pool = QueryPool(snapshot, workers)
-        await pool.start()
-        try:
-            yield pool
-        finally:
-            await pool.close()
+DISCONNECT_POLL = 0.25
+"""Seconds between checks that the client of a running query is still there."""
 
 
 def time_limit(requested: float | None, settings: Settings) -> float:
@@ -36,31 +23,54 @@ def time_limit(requested: float | None, settings: Settings) -> float:
     return min(requested, settings.sparql_timeout_cap)
 
 
-async def run_query(
-    pool: QueryPool,
+def query_request(
     settings: Settings,
     query: str,
-    found: analysis.QueryShape,
     *,
     solutions_format: str | None,
     graph_format: str | None,
-    timeout: float,
     default_graph: Sequence[str] = (),
     named_graphs: Sequence[str] = (),
-) -> QueryAnswer:
-    """Run a query that :func:`analysis.check` accepted (``found``) in a worker.
+) -> QueryRequest:
+    """The store's view of a user query with the operator's limits.
 
     An explicit dataset (protocol parameters) wins over FROM clauses, and
     either replaces the union default graph, as SPARQL 1.1 Protocol says.
     """
     explicit = bool(default_graph or named_graphs)
-    request = QueryRequest(
+    return QueryRequest(
         query=query,
         solutions_format=solutions_format,
         graph_format=graph_format,
         max_bytes=settings.sparql_max_result_bytes,
         default_graph=tuple(default_graph) if explicit else None,
         named_graphs=tuple(named_graphs) if explicit else None,
-        union_default_graph=not found.has_dataset_clause,
+        allowlist=tuple(settings.service_allowlist),
+        max_depth=settings.sparql_max_depth,
     )
-    return await pool.execute(request, timeout)
+
+
+class ClientGone(Exception):
+    """The client closed the connection before its answer was ready."""
+
+
+async def run_while_connected(
+    store: Store,
+    request: QueryRequest,
+    timeout: float,
+    client: str,
+    is_disconnected: Callable[[], Awaitable[bool]],
+) -> QueryAnswer:
+    """Run the query, and stop it (its worker is killed) as soon as the client goes away."""
+    query = asyncio.ensure_future(store.run_user_query(request, timeout, client))
+    try:
+        while True:
+            done, _ = await asyncio.wait({query}, timeout=DISCONNECT_POLL)
+            if done:
+                return query.result()
+            if await is_disconnected():
+                raise ClientGone
+    finally:
+        if not query.done():
+            query.cancel()
+            await asyncio.gather(query, return_exceptions=True)

@@ -4,6 +4,10 @@ GET ``?query=``, POST form-encoded and POST ``application/sparql-query``;
 ``default-graph-uri`` / ``named-graph-uri``; the answer's format by Accept or a
 ``format`` parameter; ``timeout`` (seconds, capped by the operator). GET
 without a query describes the service (or shows YASGUI to a browser).
+
+Errors are :class:`~stackatlas.errors.StackatlasError` subclasses, answered by
+the app's one handler with the status each class names; the body size limit
+and CORS are the front door's (:mod:`stackatlas.http_guard`).
 """
 
 from __future__ import annotations
@@ -11,43 +15,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import parse_qs
 
-import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..errors import QueryError, QueryTimeout, ResultTooLarge
-from ..negotiation import NotAcceptable, negotiate
-from ..store.workers import MalformedQuery, QueryFailed, UnacceptableResult
-from . import analysis, formats
+from .. import formats
+from ..dependencies import ClientDep, SettingsDep, StoreDep
+from ..errors import NotAcceptable, QueryError, RefusedQuery, excerpt
+from ..negotiation import bounded, negotiate
 from .description import service_description_response
-from .execution import run_query, time_limit
-
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type",
-    "Access-Control-Max-Age": "86400",
-}
-"""Read-only use by browser tools on other origins; no credentials are involved."""
-
-_STATUS: list[tuple[type[Exception], int]] = [
-    (analysis.RefusedQuery, 403),
-    (MalformedQuery, 400),
-    (UnacceptableResult, 406),
-    (NotAcceptable, 406),
-    (QueryTimeout, 503),
-    (ResultTooLarge, 413),
-    (QueryFailed, 500),
-    (QueryError, 400),
-]
-
+from .execution import ClientGone, query_request, run_while_connected, time_limit
 
 router = APIRouter(tags=["sparql"])
 
-
-def error_response(exc: Exception) -> Response:
-    status = next(code for cls, code in _STATUS if isinstance(exc, cls))
-    return Response(f"{exc}\n", status_code=status, media_type="text/plain", headers=CORS)
+_READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only"
 
 
 def _media_type(content_type: str | None) -> str:
@@ -58,7 +38,8 @@ def _one(values: Sequence[str], name: str) -> str | None:
     """The parameter's value; repeats are fine if they agree."""
     distinct = set(values)
     if len(distinct) > 1:
-        raise QueryError(f"conflicting values for the {name} parameter: {', '.join(sorted(distinct))}")
+        shown = ", ".join(excerpt(v, 40) for v in sorted(distinct)[:3])
+        raise QueryError(f"conflicting values for the {name} parameter: {shown}")
     return values[0] if values else None
 
 
@@ -73,7 +54,7 @@ def _format_and_accept(params: dict[str, list[str]], accept: str | None) -> tupl
     name = _one([v.lower() for v in values if "/" not in v], "format")
     media_types = [v for v in values if "/" in v]
     if name is None and media_types:
-        return None, ", ".join(media_types)
+        return None, bounded(", ".join(media_types))
     return name, accept
 
 
@@ -88,35 +69,41 @@ def _acceptable(
         return None
 
 
-async def _answer(request: Request, params: dict[str, list[str]], query: str) -> Response:
-    settings = request.app.state.settings
+async def _answer(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    client: str,
+    params: dict[str, list[str]],
+    query: str,
+) -> Response:
     raw_timeout = _one(params.get("timeout", []), "timeout")
     try:
         requested = float(raw_timeout) if raw_timeout is not None else None
     except ValueError:
-        raise QueryError(f"timeout must be a number of seconds, got {raw_timeout!r}") from None
+        raise QueryError(
+            f"timeout must be a number of seconds, got {excerpt(raw_timeout or '', 40)!r}"
+        ) from None
     format_param, accept = _format_and_accept(params, request.headers.get("accept"))
     solutions = _acceptable(accept, formats.SOLUTIONS, format_param, formats.ALIASES)
     graph = _acceptable(accept, formats.GRAPH, format_param, formats.GRAPH_ALIASES)
-    # rdflib's parser may run here (queries mentioning "service"): keep it off the event loop.
-    found = await anyio.to_thread.run_sync(analysis.check, query, settings.service_allowlist)
-    form = found.form
-    if form in ("SELECT", "ASK") and solutions is None:
-        raise NotAcceptable(format_param or accept or "", formats.SOLUTIONS)
-    if form in ("CONSTRUCT", "DESCRIBE") and graph is None:
-        raise NotAcceptable(format_param or accept or "", formats.GRAPH)
-    answer = await run_query(
-        request.app.state.sparql_pool,
+    if solutions is None and graph is None:
+        raise NotAcceptable(format_param or accept or "", formats.SOLUTIONS + formats.GRAPH)
+    user_query = query_request(
         settings,
         query,
-        found,
         solutions_format=solutions,
         graph_format=graph,
-        timeout=time_limit(requested, settings),
         default_graph=params.get("default-graph-uri", []),
         named_graphs=params.get("named-graph-uri", []),
     )
-    return Response(answer.body, media_type=answer.media_type, headers={**CORS, "Vary": "Accept"})
+    try:
+        answer = await run_while_connected(
+            store, user_query, time_limit(requested, settings), client, request.is_disconnected
+        )
+    except ClientGone:
+        return Response(status_code=499)  # nobody reads it; the query was stopped
+    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
 
 def _url_params(request: Request) -> dict[str, list[str]]:
@@ -127,58 +114,42 @@ def _url_params(request: Request) -> dict[str, list[str]]:
 
 
 @router.get("/sparql", name="sparql")
-async def sparql_get(request: Request) -> Response:
+async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep, client: ClientDep) -> Response:
     """Run ``?query=``; without one, describe the service (YASGUI for browsers)."""
     params = _url_params(request)
-    try:
-        if "update" in params:
-            raise analysis.RefusedQuery("SPARQL Update is not accepted: this endpoint is read-only")
-        query = _one(params.get("query", []), "query")
-        if query is None:
-            return await service_description_response(request, CORS)
-        return await _answer(request, params, query)
-    except (QueryError, NotAcceptable) as exc:
-        return error_response(exc)
+    if "update" in params:
+        raise RefusedQuery(_READ_ONLY)
+    query = _one(params.get("query", []), "query")
+    if query is None:
+        return await service_description_response(request, store, settings)
+    return await _answer(request, store, settings, client, params, query)
 
 
 @router.post("/sparql", name="sparql_post")
-async def sparql_post(request: Request) -> Response:
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, client: ClientDep) -> Response:
     """Form-encoded ``query=`` or a raw ``application/sparql-query`` body."""
     params = _url_params(request)
     content_type = _media_type(request.headers.get("content-type"))
-    body = await request.body()
+    if content_type == "application/sparql-update":
+        raise RefusedQuery(_READ_ONLY)
+    if content_type not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+        return Response(
+            "POST a query as application/sparql-query or application/x-www-form-urlencoded\n",
+            status_code=415,
+            media_type="text/plain",
+        )
+    body = await request.body()  # at most sparql_max_query_bytes: the front door enforces it
     try:
-        if content_type == "application/sparql-update":
-            raise analysis.RefusedQuery("SPARQL Update is not accepted: this endpoint is read-only")
-        if content_type == "application/x-www-form-urlencoded":
-            try:
-                form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-            except UnicodeDecodeError as exc:
-                raise QueryError(f"the form is not UTF-8 ({exc.reason})") from None
-            for key, values in form.items():
-                params.setdefault(key, []).extend(values)
-            if "update" in params:
-                raise analysis.RefusedQuery("SPARQL Update is not accepted: this endpoint is read-only")
-            query = _one(params.get("query", []), "query")
-            if query is None:
-                raise QueryError("the form has no 'query' field")
-        elif content_type == "application/sparql-query":
-            try:
-                query = body.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise QueryError(f"the query is not UTF-8 ({exc.reason})") from None
-        else:
-            return Response(
-                "POST a query as application/sparql-query or application/x-www-form-urlencoded\n",
-                status_code=415,
-                media_type="text/plain",
-                headers=CORS,
-            )
-        return await _answer(request, params, query)
-    except (QueryError, NotAcceptable) as exc:
-        return error_response(exc)
-
-
-@router.options("/sparql", include_in_schema=False)
-async def sparql_preflight() -> Response:
-    return Response(status_code=204, headers=CORS)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the request body is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    if content_type == "application/sparql-query":
+        return await _answer(request, store, settings, client, params, text)
+    for key, values in parse_qs(text, keep_blank_values=True, strict_parsing=False).items():
+        params.setdefault(key, []).extend(values)
+    if "update" in params:
+        raise RefusedQuery(_READ_ONLY)
+    query = _one(params.get("query", []), "query")
+    if query is None:
+        raise QueryError("the form has no 'query' field")
+    return await _answer(request, store, settings, client, params, query)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +26,46 @@ Value = str | int | float | bool | Decimal | None
 Row = dict[str, Value]
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One user query (``/sparql``, ``stackatlas query``) as the protocol layer resolved it.
+
+    ``solutions_format`` (SELECT/ASK) and ``graph_format`` (CONSTRUCT/DESCRIBE)
+    are media types, or None when the client accepts no format for that kind
+    of result: the backend learns the kind only once the query is parsed.
+    ``default_graph``/``named_graphs`` are the protocol's explicit dataset;
+    without them and without a FROM clause the default graph is the union of
+    all graphs. ``allowlist`` and ``max_depth`` are the safety check's
+    settings (see :mod:`stackatlas.store.query_safety`).
+    """
+
+    query: str
+    solutions_format: str | None
+    graph_format: str | None
+    max_bytes: int
+    default_graph: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    allowlist: tuple[str, ...] = ()
+    max_depth: int = 64
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    body: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
+class UserQueryLimits:
+    """How a backend runs user queries: parallelism, per-client share, crash output."""
+
+    workers: int = 2
+    per_client: int = 1
+    """Queries one client (IP address) may have running or waiting at once."""
+    debug: bool = False
+    """Let the engine's own crash output (panics, backtraces) reach stderr."""
 
 
 class Store(ABC):
@@ -110,6 +151,32 @@ class Store(ABC):
     @abstractmethod
     def __len__(self) -> int:
         """Number of quads."""
+
+    @abstractmethod
+    async def start_user_queries(self, limits: UserQueryLimits) -> None:
+        """Get ready to answer :meth:`run_user_query` (the embedded store starts its workers).
+
+        Called once by the app's lifespan (or the CLI) after the data is loaded.
+        """
+
+    @abstractmethod
+    async def stop_user_queries(self, reason: str | None = None) -> None:
+        """Stop every user query in flight (their callers get :class:`~stackatlas.errors.Unavailable`
+        with ``reason``) and free what :meth:`start_user_queries` took."""
+
+    @abstractmethod
+    def user_queries_ready(self) -> str | None:
+        """None when user queries can be answered, else why not (for ``/ready``)."""
+
+    @abstractmethod
+    async def run_user_query(self, request: QueryRequest, timeout: float, client: str) -> QueryAnswer:
+        """Run an untrusted query within ``timeout`` seconds, on behalf of ``client``.
+
+        The query is checked (read-only, no SERVICE unless allow-listed,
+        bounded nesting) and evaluated where a runaway can be stopped; a
+        cancelled call (the client went away) stops the query. Raises a
+        :class:`~stackatlas.errors.QueryError` subclass.
+        """
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """Run a store call in a worker thread so the event loop stays free."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -10,11 +11,12 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import XSD
 
-from ..errors import QueryError
+from ..errors import QueryError, Unavailable
 from ..loader import SourceFile, read_bytes, syntax_error
 from ..vocab import PREFIXES
-from .base import Row, Store, Value
+from .base import QueryAnswer, QueryRequest, Row, Store, UserQueryLimits, Value
 from .terms import Bindings, substitutions
+from .workers import QueryPool
 
 _XSD = str(XSD)
 _INTEGER_TYPES = {
@@ -77,6 +79,9 @@ class OxigraphStore(Store):
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.ox = ox.Store(str(path)) if path is not None else ox.Store()
+        self._pool: QueryPool | None = None
+        self._pool_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._stopped: str | None = None
 
     def load(self, sources: Sequence[SourceFile]) -> None:
         # Parse everything into a staging store first so that a bad file leaves
@@ -179,3 +184,32 @@ class OxigraphStore(Store):
 
     def __len__(self) -> int:
         return len(self.ox)
+
+    # User queries run in killable worker processes over a snapshot (see .workers).
+
+    async def start_user_queries(self, limits: UserQueryLimits) -> None:
+        self._pool_dir = tempfile.TemporaryDirectory(prefix="stackatlas-sparql-")
+        snapshot = await self.run(self.snapshot, Path(self._pool_dir.name) / "store.nq")
+        pool = QueryPool(snapshot, limits.workers, per_client=limits.per_client, debug=limits.debug)
+        await pool.start()
+        self._pool = pool
+
+    async def stop_user_queries(self, reason: str | None = None) -> None:
+        pool, self._pool = self._pool, None
+        self._stopped = reason or "the SPARQL endpoint is shutting down"
+        if pool is not None:
+            await pool.close(self._stopped)
+        if self._pool_dir is not None:
+            self._pool_dir.cleanup()
+            self._pool_dir = None
+
+    def user_queries_ready(self) -> str | None:
+        if self._pool is None:
+            return self._stopped or "the SPARQL workers are starting"
+        return self._pool.unavailable()
+
+    async def run_user_query(self, request: QueryRequest, timeout: float, client: str) -> QueryAnswer:
+        pool = self._pool
+        if pool is None:
+            raise Unavailable(self.user_queries_ready() or "the SPARQL workers are not running")
+        return await pool.execute(request, timeout, client)

@@ -1,22 +1,25 @@
-"""HTTP downloads: integration maps, their JSON Schema, the whole graph and the JSON-LD context."""
+"""HTTP downloads: integration maps, their JSON Schema, the whole graph and the JSON-LD context.
+
+Any origin may fetch them (browser apps such as Cytoscape.js, JSON-LD
+processors): the app's one CORS policy (:mod:`stackatlas.http_guard`) says so.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from ..dependencies import StoreDep
+from ..errors import excerpt
 from ..export.formats import MAP_FORMATS
-from ..export.graph import GRAPH_ALIASES, GRAPH_FORMATS, context, download
+from ..export.graph import context, download
 from ..export.json_doc import schema
 from ..export.selection import SelectionError, select_map
-from ..store import Store
+from ..formats import GRAPH_FORMAT_NAMES, GRAPH_FORMATS
 from .options import map_query
 from .templating import render
 
 router = APIRouter(tags=["export"])
-
-CORS = {"Access-Control-Allow-Origin": "*"}
-"""Read-only public data: browser apps (Cytoscape.js, JSON-LD processors) may fetch it from any origin."""
 
 
 def _bad(message: str) -> PlainTextResponse:
@@ -24,20 +27,21 @@ def _bad(message: str) -> PlainTextResponse:
 
 
 @router.get("/export/map")
-async def export_map(request: Request) -> Response:
+async def export_map(request: Request, store: StoreDep) -> Response:
     """The selected integration map in one of the map formats (``format`` is required)."""
     name = (request.query_params.get("format") or "").lower()
     fmt = MAP_FORMATS.get(name)
     if fmt is None:
-        return _bad(f"format must be one of {', '.join(MAP_FORMATS)}" + (f", got {name!r}" if name else ""))
+        return _bad(
+            f"format must be one of {', '.join(MAP_FORMATS)}" + (f", got {excerpt(name, 40)!r}" if name else "")
+        )
     try:
         query = map_query(request.query_params, frozenset({"format", "download"}))
-        store: Store = request.app.state.store
         graph = await store.run(select_map, store, query)
     except SelectionError as exc:
         return _bad(str(exc))
     body = await store.run(fmt.encode, graph)
-    headers = dict(CORS)
+    headers = {}
     if request.query_params.get("download"):
         stem = "-".join(query.vendors) or "catalog"
         headers["Content-Disposition"] = f'attachment; filename="stackatlas-{stem}.{fmt.extension}"'
@@ -47,29 +51,28 @@ async def export_map(request: Request) -> Response:
 @router.get("/export/map.schema.json")
 async def map_schema() -> JSONResponse:
     """The JSON Schema of ``/export/map?format=json``."""
-    return JSONResponse(schema(), media_type="application/schema+json", headers=CORS)
+    return JSONResponse(schema(), media_type="application/schema+json")
 
 
 @router.get("/export/graph")
-async def export_graph(request: Request) -> Response:
+async def export_graph(request: Request, store: StoreDep) -> Response:
     """The whole catalog: Turtle, N-Triples, JSON-LD (union graph), TriG or N-Quads (one graph per file)."""
     raw = (request.query_params.get("format") or "turtle").lower()
-    fmt = GRAPH_FORMATS.get(GRAPH_ALIASES.get(raw, raw))
+    fmt = GRAPH_FORMATS.get(GRAPH_FORMAT_NAMES.get(raw, raw))
     if fmt is None:
-        return _bad(f"format must be one of {', '.join(GRAPH_FORMATS)}, got {raw!r}")
-    store: Store = request.app.state.store
+        return _bad(f"format must be one of {', '.join(GRAPH_FORMATS)}, got {excerpt(raw, 40)!r}")
     body = await store.run(download, store, fmt)
     return Response(
         body,
         media_type=fmt.media_type,
-        headers={**CORS, "Content-Disposition": f'inline; filename="stackatlas.{fmt.extension}"'},
+        headers={"Content-Disposition": f'inline; filename="stackatlas.{fmt.extension}"'},
     )
 
 
 @router.get("/context.jsonld")
 async def jsonld_context() -> JSONResponse:
     """The JSON-LD context the JSON-LD downloads are compacted with."""
-    return JSONResponse(context(), media_type="application/ld+json", headers=CORS)
+    return JSONResponse(context(), media_type="application/ld+json")
 
 
 @router.get("/export")

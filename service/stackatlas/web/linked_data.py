@@ -15,32 +15,20 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from ..dependencies import SettingsDep
+from .. import formats
+from ..dependencies import SettingsDep, StoreDep
 from ..export.formats import MAP_FORMATS
-from ..export.graph import GRAPH_FORMATS, serialise_triples
-from ..negotiation import NotAcceptable, negotiate
+from ..export.graph import serialise_triples
+from ..negotiation import negotiate
 from ..store import Store, terms
 from ..store.queries import linked_data as queries
 from ..vocab import ID, SCHEMA
 from . import catalog
-from .exports import CORS
 from .sources import copy_of, copy_urls
 from .templating import render
 
 router = APIRouter(tags=["linked data"])
 
-OFFERED = ["text/html", "application/xhtml+xml", "text/turtle", "application/ld+json", "application/n-triples"]
-ALIASES = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "json": "application/ld+json",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-}
-_RDF = {f.media_type: f for f in GRAPH_FORMATS.values() if not f.dataset}
 
 # Characters allowed in an id path (those of an IRI path); anything else names no resource. The IRI
 # reaches queries as a bound term, so this is a cheap early 404, not what keeps queries safe.
@@ -63,25 +51,21 @@ async def id_root() -> RedirectResponse:
 
 
 @router.get("/id/{path:path}")
-async def resource(path: str, request: Request, settings: SettingsDep) -> Response:
+async def resource(path: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The resource ``https://w3id.org/stackatlas/id/{path}`` as HTML, Turtle, JSON-LD or N-Triples."""
-    try:
-        media_type = negotiate(
-            request.headers.get("accept"),
-            OFFERED,
-            format_param=request.query_params.get("format"),
-            aliases=ALIASES,
-        )
-    except NotAcceptable as exc:
-        return PlainTextResponse(f"not acceptable: {exc}\n", status_code=406, headers={"Vary": "Accept"})
-    store: Store = request.app.state.store
+    media_type = negotiate(
+        request.headers.get("accept"),
+        formats.LINKED_DATA,
+        format_param=request.query_params.get("format"),
+        aliases=formats.LINKED_DATA_ALIASES,
+    )
     iri = f"{ID}{path}"
     known = bool(_PATH.match(path)) and await store.run(catalog.exists, store, iri)
     headers = {"Vary": "Accept"}
     if not known:
         return await _not_found(request, store, path, media_type, headers)
     is_vendor = await store.run(catalog.is_catalog_vendor, store, iri)
-    if media_type in ("text/html", "application/xhtml+xml"):
+    if media_type in (formats.HTML, formats.XHTML):
         if is_vendor:
             page = await store.run(catalog.vendor, store, iri)
             return render(request, "vendor.html", headers=headers, v=page, map_formats=MAP_FORMATS)
@@ -102,7 +86,7 @@ async def resource(path: str, request: Request, settings: SettingsDep) -> Respon
             sources=sources,
             copies=copies,
         )
-    fmt = _RDF[media_type]
+    fmt = formats.RDF_BY_MEDIA_TYPE[media_type]
     ntriples = await store.run(resource_triples, store, iri, is_vendor)
     copy = None if is_vendor else await store.run(copy_of, store, settings, iri)
     if copy is not None:
@@ -110,14 +94,14 @@ async def resource(path: str, request: Request, settings: SettingsDep) -> Respon
         archived = terms.iri(str(request.url_for("source_copy", name=copy.name)))
         ntriples += f"{terms.iri(iri)} {terms.iri(SCHEMA.archivedAt)} {archived} .\n".encode()
     body = await store.run(serialise_triples, ntriples, fmt)
-    return Response(body, media_type=media_type, headers={**headers, **CORS})
+    return Response(body, media_type=media_type, headers=headers)
 
 
 async def _not_found(
     request: Request, store: Store, path: str, media_type: str, headers: dict[str, str]
 ) -> Response:
     closest = await store.run(catalog.closest_ids, store, path) if _PATH.match(path) else []
-    if media_type in ("text/html", "application/xhtml+xml"):
+    if media_type in (formats.HTML, formats.XHTML):
         words = " ".join(re.split(r"[/_.-]+", path.rsplit("/", 1)[-1])).strip()
         return render(
             request,

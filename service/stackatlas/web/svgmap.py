@@ -17,6 +17,7 @@ from typing import Any
 
 from ..export.labels import shorten
 from ..export.selection import Edge, IntegrationMap, Kind
+from ..safety import safe_href, xml_text
 
 WIDTH = 1200
 LABEL_WIDTH = 170
@@ -55,9 +56,13 @@ def _wrap(label: str, width: int = 20, lines: int = 2) -> list[str]:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()})
+    """A child element; its text and attributes XML-safe and a ``href`` only when it is a safe link."""
+    values = {k.rstrip("_").replace("_", "-"): xml_text(str(v)) for k, v in attrs.items()}
+    if "href" in values:
+        values["href"] = safe_href(values["href"])
+    element = ET.SubElement(parent, tag, values)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

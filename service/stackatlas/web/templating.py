@@ -8,19 +8,23 @@ from urllib.parse import urlencode
 
 from fastapi.templating import Jinja2Templates
 
+from ..safety import safe_href
 from ..vocab import ID, PREFIXES, SA
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def local_url(iri: object) -> str:
-    """Where a browser reads about ``iri`` here: ``/id/…`` for instances, the ontology page for terms."""
+    """Where a browser reads about ``iri`` here: ``/id/…`` for instances, the ontology page for terms.
+
+    Any other IRI is linked as it is, if its scheme is safe (:func:`safe_href`).
+    """
     text = str(iri)
     if text.startswith(str(ID)):
-        return "/id/" + text[len(str(ID)) :]
+        return safe_href("/id/" + text[len(str(ID)) :])
     if text.startswith(str(SA)):
-        return "/ontology.html#" + text[len(str(SA)) :]
-    return text
+        return safe_href("/ontology.html#" + text[len(str(SA)) :])
+    return safe_href(text)
 
 
 def curie(iri: object) -> str:
@@ -49,7 +53,7 @@ def slug(iri: object) -> str:
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
-    env.filters.update(local_url=local_url, curie=curie, slug=slug)
+    env.filters.update(local_url=local_url, curie=curie, slug=slug, safe_href=safe_href)
     env.globals.update(query_string=query_string, repeated=repeated)
     env.trim_blocks = True
     env.lstrip_blocks = True

@@ -55,13 +55,13 @@ def svg(comparison: Comparison, framework: str) -> str:
             label = f"{col.core.name}, {framework} {code}: {value if value is not None else 'not stated'}"
             if value is None:
                 out.append(
-                    f'<rect class="bar missing" x="{x}" y="{TOP + HEIGHT - 2}" width="{BAR}" height="2">'
+                    f'<rect class="chart-bar missing" x="{x}" y="{TOP + HEIGHT - 2}" width="{BAR}" height="2">'
                     f"<title>{escape(label)}</title></rect>"
                 )
                 continue
             h = HEIGHT * min(value, scale) / scale
             out.append(
-                f'<rect class="bar {PALETTE[k % len(PALETTE)]}" x="{x}" y="{TOP + HEIGHT - h:.1f}" '
+                f'<rect class="chart-bar {PALETTE[k % len(PALETTE)]}" x="{x}" y="{TOP + HEIGHT - h:.1f}" '
                 f'width="{BAR}" '
                 f'height="{h:.1f}"><title>{escape(label)}</title></rect>'
             )

@@ -249,6 +249,7 @@ def use_case(node: Node, concepts: Concepts) -> r.UseCase:
         title=node.text(S.title),
         description=node.text(S.description),
         fit=concepts.get(node.text(S.fit)),
+        names=tuple(sorted(node.iris(S.namesVendor))),
         graphs=frozenset(node.graphs),
     )
 
@@ -258,6 +259,7 @@ def stack_impact(node: Node, concepts: Concepts) -> r.StackImpact:
         iri=node.iri,
         layer=_layer(concepts, node.text(S.layer)),
         description=node.text(S.description),
+        names=tuple(sorted(node.iris(S.namesVendor))),
         graphs=frozenset(node.graphs),
     )
 

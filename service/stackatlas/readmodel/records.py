@@ -233,6 +233,7 @@ class UseCase:
     title: str | None
     description: str | None
     fit: Concept | None
+    names: tuple[str, ...]
     graphs: frozenset[str]
 
 
@@ -241,6 +242,7 @@ class StackImpact:
     iri: str
     layer: Concept | None
     description: str | None
+    names: tuple[str, ...]
     graphs: frozenset[str]
 
 
@@ -318,6 +320,7 @@ class Vendor:
             *self.core.names,
             *(n for i in parts for n in i.names),
             *(n for x in self.risks for n in x.names),
+            *(n for x in (*self.stack_impact, *self.use_cases) for n in x.names),
         }
         found.discard(self.iri)
         return tuple(sorted(found))

@@ -320,7 +320,8 @@ class Vendor:
             *self.core.names,
             *(n for i in parts for n in i.names),
             *(n for x in self.risks for n in x.names),
-            *(n for x in (*self.stack_impact, *self.use_cases) for n in x.names),
+            *(n for x in self.stack_impact for n in x.names),
+            *(n for x in self.use_cases for n in x.names),
         }
         found.discard(self.iri)
         return tuple(sorted(found))

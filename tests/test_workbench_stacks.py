@@ -76,10 +76,10 @@ def brute_force(reader, req: stacks.Requirements) -> list[tuple[str, ...]]:
     cat = catalog(reader)
     layers = list(req.layers) or [c.notation for c in cat.layers]
     links: dict[frozenset[str], int] = {}
-    for iri, record in cat.records.items():
-        for i in record.relations.integrations:
-            if i.target in cat.by_iri and i.target != iri:
-                key = frozenset((iri, i.target))
+    for iri, stated in cat.integrations.items():
+        for _integration, target in stated:
+            if target in cat.by_iri and target != iri:
+                key = frozenset((iri, target))
                 links[key] = links.get(key, 0) + 1
     per_layer = []
     for layer in layers:

@@ -31,6 +31,8 @@ from .concepts import LAYER_PREFIX, Concepts
 from .index import CatalogIndex
 from .nodes import Node, collect
 from .ordering import page_order
+from .summaries import EntrySummary
+from .summaries import summaries as entry_summaries
 
 T = TypeVar("T")
 
@@ -266,6 +268,11 @@ class Reader:
             source = build.source(row)
             found[source.graph].setdefault(source.page, source)
         return {g: tuple(sorted(s.values(), key=lambda x: x.page or "")) for g, s in found.items()}
+
+    def summaries(self) -> dict[str, EntrySummary]:
+        """Every catalog entry's facets, claims, scores, texts and integrations (six lean queries), cached per
+        store generation: what whole-catalog views (the workbench) need without reading every record."""
+        return self.cached("summaries", lambda: entry_summaries(self._select, self.concepts()))
 
     def index(self) -> CatalogIndex:
         """Every vendor's names, layer (with the fallback) and page flag; cached per store generation."""

@@ -26,7 +26,7 @@ def facet_list(reader: rm.Reader, query: facets.FacetQuery) -> facets.FacetResul
 
 def build_stacks(reader: rm.Reader, requirements: stacks.Requirements) -> stacks.StackAnswer:
     cat = catalog(reader)
-    return stacks.build(cat, requirements, stacks.adjacency_of(reader, cat))
+    return stacks.build(cat, requirements, reader.read, stacks.adjacency_of(reader, cat))
 
 
 __all__ = [

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .. import readmodel as rm
@@ -202,14 +202,21 @@ class StackAnswer:
     """How many combinations were ranked."""
 
 
-def _adjacency(cat: Catalog) -> dict[str, dict[str, list[rm.Integration]]]:
+Adjacency = Mapping[str, Mapping[str, list[str]]]
+"""Vendor → other vendor → the IRIs of the integrations stated between them (either page)."""
+
+Read = Callable[[list[str]], Mapping[str, rm.Vendor]]
+"""Full records of a few vendors (the stacks' members): ``Reader.read``."""
+
+
+def _adjacency(cat: Catalog) -> dict[str, dict[str, list[str]]]:
     """Integrations between catalog vendors, both ways, by (one end, other end)."""
-    found: dict[str, dict[str, list[rm.Integration]]] = {}
-    for iri, record in cat.records.items():
-        for i in record.relations.integrations:
-            if i.target in cat.by_iri and i.target != iri:
-                found.setdefault(iri, {}).setdefault(i.target, []).append(i)
-                found.setdefault(i.target, {}).setdefault(iri, []).append(i)
+    found: dict[str, dict[str, list[str]]] = {}
+    for iri, links in cat.integrations.items():
+        for integration, target in links:
+            if target in cat.by_iri and target != iri:
+                found.setdefault(iri, {}).setdefault(target, []).append(integration)
+                found.setdefault(target, {}).setdefault(iri, []).append(integration)
     return found
 
 
@@ -224,10 +231,9 @@ def stack_rank(members: Sequence[Member], links: int) -> tuple[object, ...]:
     )
 
 
-def build(
-    cat: Catalog, req: Requirements, adjacency: Mapping[str, Mapping[str, list[rm.Integration]]] | None = None
-) -> StackAnswer:
-    """Ranked candidate stacks for the requirements (pure: reads only the cached catalog)."""
+def build(cat: Catalog, req: Requirements, read: Read, adjacency: Adjacency | None = None) -> StackAnswer:
+    """Ranked candidate stacks for the requirements: the search reads only the cached catalog; ``read``
+    then gives the records of the returned stacks' members (their risks, integrations and sources)."""
     known_layers = [c.notation or "" for c in cat.layers]
     known_certs = {c.notation for c in cat.certifications}
     for code in req.certifications:
@@ -307,26 +313,21 @@ def build(
             links = sum(len(adjacency.get(a, {}).get(b, ())) for a, b in itertools.combinations(iris, 2))
             ranked.append((stack_rank(combo, links), combo))
         ranked.sort(key=lambda pair: pair[0])
-    stacks = tuple(_stack(cat, req, combo, adjacency) for _, combo in ranked[: req.limit])
+    chosen = [combo for _, combo in ranked[: req.limit]]
+    records = read(sorted({m.profile.iri for combo in chosen for m in combo})) if chosen else {}
+    stacks = tuple(_stack(combo, adjacency, records) for combo in chosen)
     return StackAnswer(req, stacks, tuple(filled), unfilled, counts, pruned, combos)
 
 
-def _stack(
-    cat: Catalog,
-    req: Requirements,
-    members: tuple[Member, ...],
-    adjacency: Mapping[str, Mapping[str, list[rm.Integration]]],
-) -> Stack:
+def _stack(members: tuple[Member, ...], adjacency: Adjacency, records: Mapping[str, rm.Vendor]) -> Stack:
     by_iri = {m.profile.iri: m.profile for m in members}
-    seen: dict[str, rm.Integration] = {}
-    for a, b in itertools.combinations(by_iri, 2):
-        for i in adjacency.get(a, {}).get(b, ()):
-            seen.setdefault(i.iri, i)
+    wanted = {i for a, b in itertools.combinations(by_iri, 2) for i in adjacency.get(a, {}).get(b, ())}
+    stated = {i.iri: i for iri in by_iri for i in records[iri].relations.integrations if i.iri in wanted}
     integrations = []
     for i in sorted(
-        seen.values(), key=lambda i: (by_iri[i.subject].layer_rank, by_iri[i.subject].name.casefold(), i.iri)
+        stated.values(), key=lambda i: (by_iri[i.subject].layer_rank, by_iri[i.subject].name.casefold(), i.iri)
     ):
-        sources = {s.page: s for s in cat.records[i.subject].sources if s.graph in i.graphs and s.page}
+        sources = {s.page: s for s in records[i.subject].sources if s.graph in i.graphs and s.page}
         integrations.append(StackIntegration(i, by_iri[i.subject], by_iri[i.target], tuple(sources.values())))
     overall = []
     names = [o.requirement for o in (members[0].outcomes if members else ())]
@@ -346,7 +347,7 @@ def _stack(
     risks = [
         StackRisk(m.profile, r.severity, r.description, r.mitigation)
         for m in members
-        for r in cat.records[m.profile.iri].risks
+        for r in records[m.profile.iri].risks
     ]
     risks.sort(key=lambda r: (-(r.severity.rank or 0) if r.severity else 0, r.vendor.layer_rank))
     return Stack(
@@ -359,6 +360,6 @@ def _stack(
     )
 
 
-def adjacency_of(reader: rm.Reader, cat: Catalog) -> dict[str, dict[str, list[rm.Integration]]]:
+def adjacency_of(reader: rm.Reader, cat: Catalog) -> Adjacency:
     """The catalog's integration adjacency, cached per store generation with the catalog."""
     return reader.cached("workbench-adjacency", lambda: _adjacency(cat))

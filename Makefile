@@ -44,6 +44,9 @@ bench: venv
 	$(BIN)/python bench/bench_graphql.py --vendors 10000 --seed 42 --requests 2000 --concurrency 8 --rounds 3 --runs 500 --write-doc
 	$(BIN)/python bench/bench_sparql.py --sizes 1000 10000
 	$(BIN)/python bench/bench_exports.py --sizes 100 1000 --seed 42 --budget 300
+	$(BIN)/python bench/bench_read_path.py --vendors 10000 --seed 42 --requests 300 --sparql-requests 2000 --concurrency 4
+	$(BIN)/python bench/bench_attack.py --phase 20
+	$(BIN)/python bench/bench_ingest.py --pages 1000 --seed 42 --budget 600
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

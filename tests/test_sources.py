@@ -63,6 +63,12 @@ def test_pages_of_facts_from_the_page_link_the_copy_in_their_source_section(live
     assert 'href="/sources/dagster.txt"' in source
 
 
+def test_the_vendor_page_links_the_text_copy_of_its_source(live_server):
+    page = httpx.get(f"{live_server.url}/id/vendor/dagster", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert '<a href="/sources/dagster.txt" type="text/plain">the text copy</a>' in page.text
+
+
 @pytest.mark.parametrize("fmt", ["ttl", "jsonld", "nt"])
 def test_the_rdf_of_the_record_names_where_the_copy_is_served(live_server, fmt):
     response = httpx.get(f"{live_server.url}/id/source/dagster", params={"format": fmt})

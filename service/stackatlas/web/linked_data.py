@@ -68,7 +68,11 @@ async def resource(path: str, request: Request, store: StoreDep, settings: Setti
     if media_type in (formats.HTML, formats.XHTML):
         if is_vendor:
             page = await store.run(catalog.vendor, store, iri)
-            return render(request, "vendor.html", headers=headers, v=page, map_formats=MAP_FORMATS)
+            pages = [s.page for s in page.record.sources if s.page]
+            copies = await store.run(copy_urls, store, settings, pages)
+            return render(
+                request, "vendor.html", headers=headers, v=page, map_formats=MAP_FORMATS, copies=copies
+            )
         label = await store.run(catalog.label_of, store, iri)
         rows = await store.run(catalog.statements, store, iri)
         refs = await store.run(catalog.referrers, store, iri)

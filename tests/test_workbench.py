@@ -184,3 +184,13 @@ def test_stack_page_share_link_and_exports_in_every_format(server):
     assert len(csv.strip().splitlines()) == 2, "a header and the one integration between them"
     assert get(server, "/stacks?cert=NOPE").status_code == 400
     assert get(server, "/stacks/export?vendor=vaultbase&format=pdf").status_code == 400
+
+
+def test_every_graphiql_example_answers_on_the_shipped_data(live_server):
+    from stackatlas.graphql.examples import EXAMPLES
+
+    for example in EXAMPLES:
+        data = execute(live_server.url, example.query)
+        assert data and all(value is not None for value in data.values()), example.name
+    page = httpx.get(f"{live_server.url}/graphql", headers={"Accept": "text/html"}, timeout=30).text
+    assert all(html.escape(e.name) in page for e in EXAMPLES)

@@ -19,7 +19,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example(
         "Dagster at a glance",
         """# A vendor's page: layer, licence, scores, claims per offering.
-{
+query DagsterAtAGlance {
   vendor(id: "dagster") {
     name
     layer { code name }
@@ -34,7 +34,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example(
         "Who holds a HIPAA BAA?",
         """# Faceted list: vendors with an offering whose HIPAA BAA claim is HELD, with counts per facet.
-{
+query WhoHoldsAHipaaBaa {
   facetedVendors(certifications: [{certification: "HIPAA_BAA", statuses: [HELD]}]) {
     totalCount
     vendors { id name layer { code } }
@@ -46,7 +46,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example(
         "Search that forgives typos",
         """# "dagstr" still finds Dagster; words are matched in names and page texts.
-{
+query SearchThatForgivesTypos {
   facetedVendors(search: "dagstr lineage") { totalCount vendors { id name } }
 }
 """,
@@ -54,7 +54,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example(
         "A compliant stack",
         """# Stacks whose managed offerings hold a HIPAA BAA; UNKNOWN is never MET.
-{
+query ACompliantStack {
   stacks(requirements: {certifications: ["HIPAA_BAA"], layers: ["L7"]}) {
     combinations
     stacks {
@@ -70,7 +70,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example(
         "Integrations and alternatives",
         """# What Dagster connects to, and what it is compared with, both ways.
-{
+query IntegrationsAndAlternatives {
   vendor(id: "dagster") {
     integrations { target { id name } direction layer { code } mechanisms }
     alternatives { vendor { id name } chooseFor }

@@ -73,7 +73,7 @@ query ACompliantStack {
 query IntegrationsAndAlternatives {
   vendor(id: "dagster") {
     integrations { target { id name } direction layer { code } mechanisms }
-    alternatives { vendor { id name } chooseFor }
+    alternatives { vendor { id name } rationale }
     alternativeOf { listedBy { id name } }
   }
 }

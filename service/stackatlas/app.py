@@ -14,7 +14,8 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .config import Settings
@@ -28,6 +29,7 @@ from .sparql.downloads import load_shapes
 from .store import Store, open_store
 from .store.base import UserQueryLimits
 from .web import router as web_router
+from .web.errors import error_response, http_error, wants_html
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +129,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
 
     @app.exception_handler(StackatlasError)
-    async def stackatlas_error(request: Request, exc: StackatlasError) -> PlainTextResponse:
-        """Every error meant for people: one line, the status its class names."""
+    async def stackatlas_error(request: Request, exc: StackatlasError) -> Response:
+        """Every error meant for people: one line, the status its class names (a page for a browser)."""
+        if wants_html(request):
+            return error_response(request, exc.status, str(exc))
         return _error_response(exc.status, str(exc))
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
 
     @app.exception_handler(UnicodeError)
     async def unicode_error(request: Request, exc: UnicodeError) -> PlainTextResponse:

@@ -35,6 +35,7 @@ from .types import (
     encode_cursor,
     integration,
 )
+from .workbench import WorkbenchQuery
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -80,7 +81,9 @@ def _page_size(first: int | None, settings: Settings) -> int:
 
 
 @strawberry.type
-class Query:
+class Query(WorkbenchQuery):
+    """The catalog's questions; the workbench's fields (``WorkbenchQuery``) live in their own module."""
+
     @strawberry.field(description="A vendor by id (slug); null when unknown.")
     async def vendor(self, info: Info, id: VendorId) -> Vendor | None:
         found = vendor_for_slug(id)

@@ -50,6 +50,7 @@ bench: venv
 	$(BIN)/python bench/bench_read_path.py --vendors 10000 --seed 42 --requests 300 --sparql-requests 2000 --concurrency 4
 	$(BIN)/python bench/bench_attack.py --phase 20
 	$(BIN)/python bench/bench_ingest.py --pages 1000 --seed 42 --budget 600
+	$(BIN)/python bench/bench_workbench.py --vendors 10000 --seed 42 --requests 100
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -48,6 +48,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "stackatlas.validation",
             "stackatlas.readmodel",
+            "stackatlas.workbench",
             "stackatlas.dependencies",
             "stackatlas.http_guard",
             "stackatlas.http_protocol",

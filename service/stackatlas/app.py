@@ -14,7 +14,8 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .auth.http import read_gate
@@ -29,6 +30,7 @@ from .sparql.downloads import load_shapes
 from .store import Store, open_store
 from .store.base import UserQueryLimits
 from .web import router as web_router
+from .web.errors import error_response, http_error, wants_html
 from .writes import router as writes_router
 
 log = logging.getLogger(__name__)
@@ -130,10 +132,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
 
     @app.exception_handler(StackatlasError)
-    async def stackatlas_error(request: Request, exc: StackatlasError) -> PlainTextResponse | JSONResponse:
-        """Every error meant for people: one line, the status its class names.
+    async def stackatlas_error(request: Request, exc: StackatlasError) -> Response:
+        """Every error meant for people: one line, the status its class names (a page for a browser).
 
-        A refused write (422) also lists its violations as JSON, one object per finding.
+        A refused write (422) lists its violations as JSON, one object per finding; 401/403 carry
+        their ``WWW-Authenticate`` header.
         """
         if isinstance(exc, InvalidWrite):
             from .writes.http import finding_json
@@ -142,7 +145,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 {"error": str(exc), "violations": [finding_json(f) for f in exc.violations]},
                 status_code=exc.status,
             )
-        return _error_response(exc.status, str(exc), getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if wants_html(request) and not headers:
+            return error_response(request, exc.status, str(exc))
+        return _error_response(exc.status, str(exc), headers)
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
 
     @app.exception_handler(UnicodeError)
     async def unicode_error(request: Request, exc: UnicodeError) -> PlainTextResponse:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionResult
 
 from ..config import Settings
+from ..web.templating import render
 from .context import Catalog, Context
+from .examples import EXAMPLES
 from .schema import build_schema
 
 
@@ -21,6 +24,15 @@ class TimedGraphQLRouter(GraphQLRouter[Context, None]):
     def __init__(self, *args: Any, timeout: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timeout = timeout
+        self.endpoint_path: str = kwargs.get("path", "/graphql")
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """Our GraphiQL page: the IDE from the vendored copy (``static/vendor/graphiql``), no CDN, no inline
+        script, opened on the catalog's main questions (:mod:`.examples`)."""
+        examples = [{"name": e.name, "query": e.query} for e in EXAMPLES]
+        return cast(
+            HTMLResponse, render(request, "graphiql.html", endpoint=self.endpoint_path, examples=examples)
+        )
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -36,6 +36,7 @@ from .types import (
     encode_cursor,
     integration,
 )
+from .workbench import WorkbenchQuery
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -81,7 +82,9 @@ def _page_size(first: int | None, settings: Settings) -> int:
 
 
 @strawberry.type
-class Query:
+class Query(WorkbenchQuery):
+    """The catalog's questions; the workbench's fields (``WorkbenchQuery``) live in their own module."""
+
     commits: CommitConnection = strawberry.field(
         resolver=commits, description="The audit trail of governed writes, newest first (docs/writes.md)."
     )

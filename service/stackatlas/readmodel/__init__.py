@@ -32,6 +32,7 @@ from .records import (
     assessment_under,
     license_code,
 )
+from .summaries import EntrySummary, OfferingSummary
 
 __all__ = [
     "CERTIFICATION_PREFIX",
@@ -45,12 +46,14 @@ __all__ = [
     "Concepts",
     "Criterion",
     "Dimension",
+    "EntrySummary",
     "Hit",
     "IndexEntry",
     "Integration",
     "Item",
     "Mention",
     "Offering",
+    "OfferingSummary",
     "Reader",
     "Relation",
     "Relations",

@@ -86,6 +86,15 @@ def core(node: Node, concepts: Concepts, vendor_classes: frozenset[str]) -> r.Ve
         architecture_role=node.text(S.architectureRole),
         upstream_summary=node.text(S.upstreamSummary),
         downstream_summary=node.text(S.downstreamSummary),
+        compliance_text=node.text(S.complianceText),
+        names=tuple(sorted(node.iris(S.namesVendor))),
+        states_none=tuple(
+            sorted(
+                (c for c in (concepts.get(i) for i in node.iris(S.statesNone)) if c is not None),
+                key=lambda c: c.notation or c.iri,
+            )
+        ),
+        reviewed_at=node.text(S.reviewedAt),
         graphs=frozenset(node.graphs),
     )
 
@@ -153,7 +162,7 @@ def criterion(node: Node) -> r.Criterion:
     )
 
 
-def dimension(node: Node, nodes: Mapping[str, Node]) -> r.Dimension:
+def dimension(node: Node, nodes: Mapping[str, Node], concepts: Concepts) -> r.Dimension:
     criteria = sorted(
         (criterion(nodes.get(i) or Node(i)) for i in node.iris(S.criterion)), key=lambda c: (c.code, c.iri)
     )
@@ -167,6 +176,9 @@ def dimension(node: Node, nodes: Mapping[str, Node]) -> r.Dimension:
         stated_criteria_met=node.integer(S.statedCriteriaMet),
         stated_criteria_total=node.integer(S.statedCriteriaTotal),
         adjustment_note=node.text(S.adjustmentNote),
+        adjustment=concepts.get(node.text(S.adjustment)),
+        capped_at=node.integer(S.cappedAt),
+        cap_rule=concepts.get(node.text(S.capRule)),
         criteria=tuple(criteria),
     )
 
@@ -177,7 +189,7 @@ def assessment(node: Node, concepts: Concepts, nodes: Mapping[str, Node]) -> r.A
         framework=concepts.get(node.text(S.framework)),
         total=node.integer(S.total),
         scale=node.integer(S.scale),
-        dimensions=linked(node, S.dimension, nodes, lambda d: dimension(d, nodes)),
+        dimensions=linked(node, S.dimension, nodes, lambda d: dimension(d, nodes, concepts)),
         graphs=frozenset(node.graphs),
     )
 
@@ -226,6 +238,7 @@ def risk(node: Node, concepts: Concepts) -> r.TrustRisk:
         description=node.text(S.description),
         mitigation=node.text(S.mitigation),
         position=node.integer(S.position),
+        names=tuple(sorted(node.iris(S.namesVendor))),
         graphs=frozenset(node.graphs),
     )
 
@@ -236,6 +249,7 @@ def use_case(node: Node, concepts: Concepts) -> r.UseCase:
         title=node.text(S.title),
         description=node.text(S.description),
         fit=concepts.get(node.text(S.fit)),
+        names=tuple(sorted(node.iris(S.namesVendor))),
         graphs=frozenset(node.graphs),
     )
 
@@ -245,13 +259,19 @@ def stack_impact(node: Node, concepts: Concepts) -> r.StackImpact:
         iri=node.iri,
         layer=_layer(concepts, node.text(S.layer)),
         description=node.text(S.description),
+        names=tuple(sorted(node.iris(S.namesVendor))),
         graphs=frozenset(node.graphs),
     )
 
 
 def item(node: Node) -> r.Item:
     """A list entry's text: sa:text, else sa:description."""
-    return r.Item(iri=node.iri, text=node.text(S.text, S.description) or "", graphs=frozenset(node.graphs))
+    return r.Item(
+        iri=node.iri,
+        text=node.text(S.text, S.description) or "",
+        names=tuple(sorted(node.iris(S.namesVendor))),
+        graphs=frozenset(node.graphs),
+    )
 
 
 def source(row: Mapping[str, object]) -> r.Source:
@@ -266,4 +286,5 @@ def source(row: Mapping[str, object]) -> r.Source:
         local_copy=text("localCopy"),
         retrieved_on=text("retrieved"),
         disclaimer=text("disclaimer"),
+        checksum=text("checksum"),
     )

@@ -31,6 +31,8 @@ from .concepts import LAYER_PREFIX, Concepts
 from .index import CatalogIndex
 from .nodes import Node, collect
 from .ordering import page_order
+from .summaries import EntrySummary
+from .summaries import summaries as entry_summaries
 
 T = TypeVar("T")
 
@@ -184,6 +186,8 @@ class Reader:
                 limitations=build.linked(node, S.limitation, parts, build.item),
                 best_suited_for=build.linked(node, S.bestSuitedFor, parts, build.item),
                 use_with_caution_for=build.linked(node, S.useWithCautionFor, parts, build.item),
+                watch_for=build.linked(node, S.watchFor, parts, build.item),
+                poc_checklist=build.linked(node, S.pocChecklistItem, parts, build.item),
                 related={e: related[e] for e in _named_by(rel) if e in related},
                 sources=tuple(s for g in sorted(graphs[i]) for s in sources.get(g, ())),
             )
@@ -264,6 +268,11 @@ class Reader:
             source = build.source(row)
             found[source.graph].setdefault(source.page, source)
         return {g: tuple(sorted(s.values(), key=lambda x: x.page or "")) for g, s in found.items()}
+
+    def summaries(self) -> dict[str, EntrySummary]:
+        """Every catalog entry's facets, claims, scores, texts and integrations (six lean queries), cached per
+        store generation: what whole-catalog views (the workbench) need without reading every record."""
+        return self.cached("summaries", lambda: entry_summaries(self._select, self.concepts()))
 
     def index(self) -> CatalogIndex:
         """Every vendor's names, layer (with the fallback) and page flag; cached per store generation."""

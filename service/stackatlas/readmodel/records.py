@@ -36,6 +36,8 @@ class Source:
     local_copy: str | None = None
     retrieved_on: str | None = None
     disclaimer: str | None = None
+    checksum: str | None = None
+    """sa:sourceChecksum of the graph: the checksum of the page copy it was ingested from ("sha256:…")."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,14 @@ class VendorCore(VendorRef):
     architecture_role: str | None
     upstream_summary: str | None
     downstream_summary: str | None
+    compliance_text: str | None
+    """The page's "Compliance certifications" paragraph, verbatim (sa:complianceText)."""
+    names: tuple[str, ...]
+    """Vendors the page's texts about the vendor name (sa:namesVendor, entity linking by the ingest), sorted."""
+    states_none: tuple[Concept, ...]
+    """Page sections the page has with nothing under them (sa:statesNone): empty, as opposed to unknown."""
+    reviewed_at: str | None
+    """When a curator last reviewed the page (``sa:reviewedAt``, issue 13): no data states it yet."""
     graphs: frozenset[str]
 
     @property
@@ -137,6 +147,12 @@ class Dimension:
     stated_criteria_met: int | None
     stated_criteria_total: int | None
     adjustment_note: str | None
+    adjustment: Concept | None
+    """What kind of adjustment the note states (LENIENT, CAPPED), as data (sa:adjustment)."""
+    capped_at: int | None
+    """The cap the adjustment note states (sa:cappedAt)."""
+    cap_rule: Concept | None
+    """What the rationale says of the framework's cap rule (CAP_RULE_NA, CAP_RULE_APPLIED)."""
     criteria: tuple[Criterion, ...]
 
 
@@ -207,6 +223,7 @@ class TrustRisk:
     description: str | None
     mitigation: str | None
     position: int | None
+    names: tuple[str, ...]
     graphs: frozenset[str]
 
 
@@ -216,6 +233,7 @@ class UseCase:
     title: str | None
     description: str | None
     fit: Concept | None
+    names: tuple[str, ...]
     graphs: frozenset[str]
 
 
@@ -224,6 +242,7 @@ class StackImpact:
     iri: str
     layer: Concept | None
     description: str | None
+    names: tuple[str, ...]
     graphs: frozenset[str]
 
 
@@ -233,6 +252,8 @@ class Item:
 
     iri: str
     text: str
+    names: tuple[str, ...]
+    """Vendors the text names (sa:namesVendor)."""
     graphs: frozenset[str]
 
 
@@ -277,6 +298,11 @@ class Vendor:
     limitations: tuple[Item, ...]
     best_suited_for: tuple[Item, ...]
     use_with_caution_for: tuple[Item, ...]
+    watch_for: tuple[Item, ...]
+    """The page's "Watch For" items; empty both when none is stated and when the page states none
+    (``core.states_none`` tells the two apart)."""
+    poc_checklist: tuple[Item, ...]
+    """The page's "2-Week POC Checklist" items (see ``watch_for``)."""
     related: Mapping[str, VendorRef]
     """References of every vendor a relation (either way) names, by IRI."""
     sources: tuple[Source, ...]
@@ -285,6 +311,20 @@ class Vendor:
     @property
     def iri(self) -> str:
         return self.core.iri
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every vendor the page's texts name (its own texts and its parts'), sorted, itself excluded."""
+        parts = (*self.strengths, *self.limitations, *self.best_suited_for, *self.use_with_caution_for)
+        found = {
+            *self.core.names,
+            *(n for i in parts for n in i.names),
+            *(n for x in self.risks for n in x.names),
+            *(n for x in self.stack_impact for n in x.names),
+            *(n for x in self.use_cases for n in x.names),
+        }
+        found.discard(self.iri)
+        return tuple(sorted(found))
 
     def name_of(self, iri: str) -> str:
         """The name of a related vendor, with the read model's fallback (the slug)."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import exports, linked_data, pages, sources
+from . import exports, linked_data, pages, sources, workbench
 
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(exports.router)
 router.include_router(linked_data.router)
 router.include_router(sources.router)
+router.include_router(workbench.router)

@@ -51,6 +51,8 @@ class VendorPage:
     risks: tuple[tuple[str | None, tuple[rm.TrustRisk, ...]], ...]
     """(severity name, risks), highest severity first."""
     stack_impact: tuple[rm.StackImpact, ...]
+    names: tuple[rm.IndexEntry, ...] = ()
+    """Vendors the page's texts name (sa:namesVendor), by name, from the cached catalog index."""
 
     @property
     def id(self) -> str:
@@ -100,7 +102,14 @@ def vendor(store: Store, iri: str) -> VendorPage:
         stated_by=tuple(sorted(stated, key=lambda s: (record.name_of(s.vendor), s.kind))),
         risks=tuple((label, tuple(items)) for label, items in risks),
         stack_impact=tuple(sorted(record.stack_impact, key=ordering.by_layer_rank)),
+        names=_named(reader, record.names),
     )
+
+
+def _named(reader: rm.Reader, iris: tuple[str, ...]) -> tuple[rm.IndexEntry, ...]:
+    """The catalog entries of the vendors a page names, by name; an IRI not in the catalog is left out."""
+    index = reader.index().by_iri
+    return tuple(sorted((index[i] for i in iris if i in index), key=lambda e: (e.name.casefold(), e.iri)))
 
 
 def search(store: Store, text: str, limit: int = 50) -> list[rm.Hit]:

@@ -41,6 +41,11 @@ def query_string(params: list[tuple[str, str]], **extra: str) -> str:
     return urlencode([*params, *extra.items()])
 
 
+def repeated(name: str, values: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """``[(name, v) for v in values]``: one parameter given several times (Jinja has no comprehensions)."""
+    return [(name, str(v)) for v in values]
+
+
 def slug(iri: object) -> str:
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
@@ -49,7 +54,7 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
     env.filters.update(local_url=local_url, curie=curie, slug=slug, safe_href=safe_href)
-    env.globals.update(query_string=query_string)
+    env.globals.update(query_string=query_string, repeated=repeated)
     env.trim_blocks = True
     env.lstrip_blocks = True
     return templates

@@ -6,7 +6,7 @@ import strawberry
 from strawberry import Private
 
 from ... import readmodel as rm
-from .common import Info
+from .common import Adjustment, CapRule, Info, enum_of
 from .sources import Source, sources_of
 
 
@@ -31,6 +31,13 @@ class Dimension:
     adjustment_note: str | None = strawberry.field(
         description="How the page turned the criteria count into the score, verbatim."
     )
+    adjustment: Adjustment | None = strawberry.field(
+        description="The kind of adjustment the note states, as data (sa:adjustment); null when none is stated."
+    )
+    capped_at: int | None = strawberry.field(description="The cap the adjustment note states (sa:cappedAt).")
+    cap_rule: CapRule | None = strawberry.field(
+        description="What the rationale says of the cap rule (sa:capRule); null when it says nothing."
+    )
     criteria: list[Criterion]
 
     @classmethod
@@ -44,6 +51,9 @@ class Dimension:
             stated_criteria_met=d.stated_criteria_met,
             stated_criteria_total=d.stated_criteria_total,
             adjustment_note=d.adjustment_note,
+            adjustment=enum_of(Adjustment, d.adjustment),
+            capped_at=d.capped_at,
+            cap_rule=enum_of(CapRule, d.cap_rule),
             criteria=[Criterion(code=c.code, met=c.met, note=c.note) for c in d.criteria],
         )
 

@@ -6,7 +6,7 @@ import strawberry
 from strawberry import Private
 
 from ... import readmodel as rm
-from .common import ClaimStatus, Info, OfferingKind
+from .common import ClaimStatus, Info, OfferingKind, enum_of
 from .sources import Source, sources_of
 
 
@@ -26,13 +26,17 @@ class ComplianceClaim:
     graphs: Private[frozenset[str]]
 
     @classmethod
-    def of(cls, claim: rm.ComplianceClaim) -> ComplianceClaim:
+    def of(cls, claim: rm.ComplianceClaim) -> ComplianceClaim | None:
+        """None for a claim whose status is not one of the schema's (the shapes reject such data)."""
         cert = claim.certification
+        status = enum_of(ClaimStatus, claim.status)
+        if status is None:
+            return None
         return cls(
             certification=(cert.notation if cert else None) or claim.certification_iri or "",
             certification_name=cert.label if cert else None,
             offering=claim.offering_name or "",
-            status=ClaimStatus(claim.status.notation if claim.status else None),
+            status=status,
             evidence=claim.evidence,
             graphs=claim.graphs,
         )
@@ -44,7 +48,8 @@ class ComplianceClaim:
 
 def claims_of(vendor: rm.Vendor, offering: str | None = None) -> list[ComplianceClaim]:
     """The vendor's claims in page order, or those about one offering (by IRI)."""
-    return [ComplianceClaim.of(c) for c in vendor.claims if offering is None or c.offering == offering]
+    found = (ComplianceClaim.of(c) for c in vendor.claims if offering is None or c.offering == offering)
+    return [c for c in found if c is not None]
 
 
 @strawberry.type(description="One way the vendor's product is delivered (self-hosted OSS, managed cloud).")

@@ -17,16 +17,23 @@ class Source:
     local_copy: str | None = strawberry.field(description="Path of the project's copy of the page.")
     retrieved_on: str | None = strawberry.field(description="ISO date the copy was taken.")
     disclaimer: str | None = strawberry.field(description="The source's own disclaimer, verbatim.")
+    checksum: str | None = strawberry.field(
+        description='Checksum of the page copy the data was ingested from ("sha256:<hex>", sa:sourceChecksum); '
+        "null when no ingested graph states one."
+    )
 
 
 async def sources_of(info: Info, graphs: Iterable[str]) -> list[Source]:
     """The source pages behind the named graphs (data files) that state something, by page IRI."""
     found = await info.context.loaders.sources.load_many(sorted(set(graphs)))
     pages: dict[str, rm.Source] = {}
+    checksums: dict[str, str] = {}
     for per_graph in found:
         for source in per_graph:
             if source.page is not None:
                 pages.setdefault(source.page, source)
+                if source.checksum:
+                    checksums.setdefault(source.page, source.checksum)
     return [
         Source(
             iri=page,
@@ -34,6 +41,7 @@ async def sources_of(info: Info, graphs: Iterable[str]) -> list[Source]:
             local_copy=s.local_copy,
             retrieved_on=s.retrieved_on,
             disclaimer=s.disclaimer,
+            checksum=checksums.get(page),
         )
         for page, s in sorted(pages.items())
     ]

@@ -15,7 +15,7 @@ import strawberry
 from ... import readmodel as rm
 from ...vocab import SA, slug_of
 from .assessments import Assessment
-from .common import Direction, Fit, Info, Severity
+from .common import Direction, Fit, Info, PageSection, Severity, enum_of
 from .compliance import ComplianceClaim, Offering, claims_of
 from .relations import Alternative, Integration, Mention
 from .risks import StackImpact, TrustRisk, UseCase
@@ -193,6 +193,35 @@ class Vendor:
     @strawberry.field
     async def use_with_caution_for(self, info: Info) -> list[str]:
         return [i.text for i in (await self._record(info)).use_with_caution_for]
+
+    @strawberry.field(description="The page's 'Watch For' items, in page order (see emptySections).")
+    async def watch_for(self, info: Info) -> list[str]:
+        return [i.text for i in (await self._record(info)).watch_for]
+
+    @strawberry.field(description="The page's '2-Week POC Checklist' items, in page order (see emptySections).")
+    async def poc_checklist(self, info: Info) -> list[str]:
+        return [i.text for i in (await self._record(info)).poc_checklist]
+
+    @strawberry.field(
+        description="Sections the page has with nothing under them (sa:statesNone). An empty watchFor with "
+        "WATCH_FOR listed here means the page states none; without it, the page does not say (unknown)."
+    )
+    async def empty_sections(self, info: Info) -> list[PageSection]:
+        found = (enum_of(PageSection, c) for c in (await self._core(info)).states_none)
+        return [s for s in found if s is not None]
+
+    @strawberry.field(
+        description="The page's 'Compliance certifications' paragraph, verbatim (sa:complianceText)."
+    )
+    async def compliance_text(self, info: Info) -> str | None:
+        return (await self._core(info)).compliance_text
+
+    @strawberry.field(
+        description="Vendors the page's texts name, by name or alias (sa:namesVendor, linked by the ingest); "
+        "it says only that the text names them, not how they relate. By name."
+    )
+    async def names_vendors(self, info: Info) -> list[Vendor]:
+        return await vendors_by_name(info, list((await self._record(info)).names))
 
     @strawberry.field(description="Alternatives this vendor's page lists, in page order.")
     async def alternatives(self, info: Info) -> list[Alternative]:

@@ -28,6 +28,8 @@ PART_PROPERTIES = (
     "sa:limitation",
     "sa:bestSuitedFor",
     "sa:useWithCautionFor",
+    "sa:watchFor",
+    "sa:pocChecklistItem",
 )
 """Properties from a vendor to the nodes its page states about it (its "parts"), assessments apart."""
 
@@ -145,8 +147,8 @@ VENDOR_CLASSES = PROLOGUE + "SELECT ?c WHERE { ?c rdfs:subClassOf* sa:Vendor }"
 def sources(graphs: Iterable[Term]) -> str:
     """The source page each named graph was derived from, with what the catalog says of the page."""
     return (
-        PROLOGUE + "SELECT ?g ?page ?title ?label ?localCopy ?retrieved ?disclaimer WHERE { "
-        f"{values_clause('g', graphs)} "
+        PROLOGUE + "SELECT ?g ?page ?title ?label ?localCopy ?retrieved ?disclaimer ?checksum WHERE { "
+        f"{values_clause('g', graphs)} OPTIONAL {{ ?g sa:sourceChecksum ?checksum }} "
         "OPTIONAL { ?g prov:wasDerivedFrom ?page "
         "OPTIONAL { ?page dcterms:title ?title } OPTIONAL { ?page rdfs:label ?label } "
         "OPTIONAL { ?page sa:localCopy ?localCopy } OPTIONAL { ?page sa:retrievedOn ?retrieved } "

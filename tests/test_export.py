@@ -315,8 +315,9 @@ def test_mermaid_is_accepted_by_the_mermaid_parser(server):
 def test_bad_options_get_one_readable_400(server, params, message):
     response = httpx.get(f"{server.url}/export/map", params=params)
     assert response.status_code == 400
-    assert message in response.text
-    assert "Traceback" not in response.text and response.text.count("\n") == 1
+    error = response.json()["error"]  # a program gets JSON (tests/test_error_pages.py)
+    assert message in error
+    assert "Traceback" not in error and "\n" not in error
 
 
 def test_map_page_reports_bad_options(server):

@@ -142,7 +142,7 @@ def test_an_invalid_default_graph_uri_is_400_with_one_line(live_server):
         f"{live_server.url}/sparql", params={"query": "ASK {}", "default-graph-uri": "not an iri <>"}
     )
     assert response.status_code == 400
-    assert response.text.strip() == "default-graph-uri is not a valid IRI: 'not an iri <>'"
+    assert response.json() == {"error": "default-graph-uri is not a valid IRI: 'not an iri <>'", "status": 400}
 
 
 def test_text_a_client_sent_that_is_not_unicode_is_a_400(live_server):

@@ -108,7 +108,8 @@ def test_write_without_token_is_401_and_changes_nothing(server: LiveServer) -> N
     response = update(server.url, add_role("no token"), None)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
-    assert "bearer token" in response.text and response.text.count("\n") == 1
+    message = response.json()["error"]
+    assert "bearer token" in message and "\n" not in message
     bad = update(server.url, add_role("bad token"), "sa_not-a-token")
     assert bad.status_code == 401 and "not valid" in bad.text
     assert 'error="invalid_token"' in bad.headers["www-authenticate"]

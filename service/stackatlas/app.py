@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
@@ -30,7 +30,7 @@ from .sparql.downloads import load_shapes
 from .store import Store, open_store
 from .store.base import UserQueryLimits
 from .web import router as web_router
-from .web.errors import error_response, http_error, wants_html
+from .web.errors import error_response, http_error
 from .writes import router as writes_router
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,6 @@ def user_query_limits(settings: Settings) -> UserQueryLimits:
     )
 
 
-def _error_response(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
-    return PlainTextResponse(f"{message}\n", status_code=status, headers={"Vary": "Accept", **(headers or {})})
-
-
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The app; ``store`` is an already built (and validated) store, else the lifespan builds one.
 
@@ -133,7 +129,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.exception_handler(StackatlasError)
     async def stackatlas_error(request: Request, exc: StackatlasError) -> Response:
-        """Every error meant for people: one line, the status its class names (a page for a browser).
+        """Every error meant for people: one line, the status its class names.
+
+        A browser gets a page, any other client JSON (``web.errors``), as for a 404.
 
         A refused write (422) lists its violations as JSON, one object per finding; 401/403 carry
         their ``WWW-Authenticate`` header.
@@ -145,18 +143,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 {"error": str(exc), "violations": [finding_json(f) for f in exc.violations]},
                 status_code=exc.status,
             )
-        headers = getattr(exc, "headers", None)
-        if wants_html(request) and not headers:
-            return error_response(request, exc.status, str(exc))
-        return _error_response(exc.status, str(exc), headers)
+        return error_response(request, exc.status, str(exc), getattr(exc, "headers", None))
 
     app.add_exception_handler(StarletteHTTPException, http_error)
 
     @app.exception_handler(UnicodeError)
-    async def unicode_error(request: Request, exc: UnicodeError) -> PlainTextResponse:
+    async def unicode_error(request: Request, exc: UnicodeError) -> Response:
         """Text a client sent that cannot be encoded (lone surrogates) or decoded is the client's error."""
-        return _error_response(
-            400, f"the request holds text that is not valid Unicode ({excerpt(str(exc), 120)})"
+        return error_response(
+            request, 400, f"the request holds text that is not valid Unicode ({excerpt(str(exc), 120)})"
         )
 
     @app.get("/health", tags=["operations"])

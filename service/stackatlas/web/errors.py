@@ -42,6 +42,14 @@ def error_response(
     return JSONResponse({"error": message, "status": status}, status_code=status, headers=vary)
 
 
+def bad_request(request: Request, message: str, template: str | None = None, **context: object) -> Response:
+    """A 400. A browser gets the page's own form again with the message, so the reader can correct it
+    (or the error page when the route has no form); any other client gets JSON."""
+    if template is not None and wants_html(request):
+        return render(request, template, status_code=400, headers={"Vary": "Accept"}, error=message, **context)
+    return error_response(request, 400, message)
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's HTTP errors (an unknown path, a method not allowed …)."""
     assert isinstance(exc, HTTPException)

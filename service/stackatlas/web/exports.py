@@ -7,7 +7,7 @@ processors): the app's one CORS policy (:mod:`stackatlas.http_guard`) says so.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from ..dependencies import StoreDep
 from ..errors import excerpt
@@ -16,14 +16,11 @@ from ..export.graph import context, download
 from ..export.json_doc import schema
 from ..export.selection import SelectionError, select_map
 from ..formats import GRAPH_FORMAT_NAMES, GRAPH_FORMATS
+from .errors import bad_request
 from .options import map_query
 from .templating import render
 
 router = APIRouter(tags=["export"])
-
-
-def _bad(message: str) -> PlainTextResponse:
-    return PlainTextResponse(f"bad request: {message}\n", status_code=400)
 
 
 @router.get("/export/map")
@@ -32,14 +29,16 @@ async def export_map(request: Request, store: StoreDep) -> Response:
     name = (request.query_params.get("format") or "").lower()
     fmt = MAP_FORMATS.get(name)
     if fmt is None:
-        return _bad(
-            f"format must be one of {', '.join(MAP_FORMATS)}" + (f", got {excerpt(name, 40)!r}" if name else "")
+        return bad_request(
+            request,
+            f"format must be one of {', '.join(MAP_FORMATS)}"
+            + (f", got {excerpt(name, 40)!r}" if name else ""),
         )
     try:
         query = map_query(request.query_params, frozenset({"format", "download"}))
         graph = await store.run(select_map, store, query)
     except SelectionError as exc:
-        return _bad(str(exc))
+        return bad_request(request, str(exc))
     body = await store.run(fmt.encode, graph)
     headers = {}
     if request.query_params.get("download"):
@@ -60,7 +59,9 @@ async def export_graph(request: Request, store: StoreDep) -> Response:
     raw = (request.query_params.get("format") or "turtle").lower()
     fmt = GRAPH_FORMATS.get(GRAPH_FORMAT_NAMES.get(raw, raw))
     if fmt is None:
-        return _bad(f"format must be one of {', '.join(GRAPH_FORMATS)}, got {excerpt(raw, 40)!r}")
+        return bad_request(
+            request, f"format must be one of {', '.join(GRAPH_FORMATS)}, got {excerpt(raw, 40)!r}"
+        )
     body = await store.run(download, store, fmt)
     return Response(
         body,

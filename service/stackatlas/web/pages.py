@@ -21,6 +21,7 @@ from ..export.selection import IntegrationMap, Kind, Layer, MapQuery, SelectionE
 from ..readmodel import IndexEntry, reader_for
 from ..store import Store
 from . import catalog, ontology, svgmap
+from .errors import bad_request
 from .options import map_query
 from .templating import local_url, render
 
@@ -124,7 +125,7 @@ async def map_page(request: Request, store: StoreDep) -> Response:
         query = map_query(request.query_params)
         choice, graph = await store.run(map_for, store, query)
     except SelectionError as exc:
-        return render(request, "map.html", status_code=400, error=str(exc), query=query, choice=None, **form)
+        return bad_request(request, str(exc), "map.html", query=query, choice=None, **form)
     svg = svgmap.render(graph, _links(graph))
     labels = {n.id: n.label for n in graph.nodes}
     return render(
@@ -147,7 +148,7 @@ async def map_svg(request: Request, store: StoreDep) -> Response:
     try:
         _, graph = await store.run(map_for, store, map_query(request.query_params))
     except SelectionError as exc:
-        return Response(f"bad request: {exc}\n", status_code=400, media_type="text/plain")
+        return bad_request(request, str(exc))
     return Response(svgmap.render(graph, _links(graph)), media_type="image/svg+xml")
 
 

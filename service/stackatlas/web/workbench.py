@@ -22,6 +22,7 @@ from ..readmodel import reader_for
 from ..store import Store
 from ..workbench import chart
 from . import svgmap
+from .errors import bad_request
 from .templating import local_url, render
 
 router = APIRouter(tags=["workbench"])
@@ -53,7 +54,7 @@ def _check(request: Request, allowed: set[str]) -> list[tuple[str, str]]:
 
 
 def _bad(request: Request, template: str, exc: InputError, **context: Any) -> Response:
-    return render(request, template, status_code=400, error=str(exc), **context)
+    return bad_request(request, str(exc), template, **context)
 
 
 @router.get("/vendors", include_in_schema=False)
@@ -138,7 +139,7 @@ async def stack_export(request: Request, store: StoreDep) -> Response:
         slugs = _stack_slugs(request)
         graph = await store.run(stack_map, store, slugs)
     except (InputError, SelectionError) as exc:
-        return Response(f"bad request: {exc}\n", status_code=400, media_type="text/plain")
+        return bad_request(request, str(exc))
     body = await store.run(fmt.encode, graph)
     headers = {
         "Content-Disposition": f'attachment; filename="stackatlas-stack-{"-".join(slugs)}.{fmt.extension}"'

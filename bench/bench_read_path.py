@@ -68,7 +68,8 @@ vendor, not the catalog. `/` is rendered from the catalog index, cached per stor
 first request after start (or after a write) builds it, which is the "first request" row. The
 floors are what HTTP and GraphQL cost without touching the store. For (e) both servers answer from
 the same N-Quads with the union default graph; stackatlas's `/sparql` runs the query in its worker
-processes (`store/workers.py`, not changed here); on this shared 2-core machine the ratio moves with
+processes (`store/workers.py`, with `sparql_queries_per_client` raised for this one-client load);
+on this shared 2-core machine the ratio moves with
 the load of the moment (a 1,000-vendor run during heavier load gave 0.65).
 
 """

@@ -35,16 +35,6 @@ STALE_AFTER_DAYS = 365
 
 
 @dataclass(frozen=True)
-class OfferingProfile:
-    iri: str
-    name: str
-    kind: str | None
-    """"MANAGED", "OPEN_SOURCE", or None when the data does not say."""
-    claims: Mapping[str, str]
-    """Certification code → status code, for the claims the data states about this offering."""
-
-
-@dataclass(frozen=True)
 class Profile:
     iri: str
     slug: str
@@ -56,7 +46,7 @@ class Profile:
     category_label: str | None
     license: str | None
     open_source: bool | None
-    offerings: tuple[OfferingProfile, ...]
+    offerings: tuple[rm.OfferingSummary, ...]
     scores: Mapping[str, int]
     """"INPACT" / "GOALS" → total, and "INPACT.I" / "GOALS.G" … → dimension score, as stated."""
     reviewed_at: str | None
@@ -106,7 +96,7 @@ def profile(entry: rm.IndexEntry, summary: rm.EntrySummary) -> Profile:
         category_label=category.label if category else None,
         license=summary.license,
         open_source=summary.open_source,
-        offerings=tuple(OfferingProfile(o.iri, o.name, o.kind, o.claims) for o in summary.offerings),
+        offerings=summary.offerings,
         scores=summary.scores,
         reviewed_at=summary.reviewed_at,
         texts=tuple(texts),

@@ -76,23 +76,26 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Check data against the SHACL shapes.
+    """Check data against the SHACL shapes, and vendors against the freshness rule.
 
-    Exit 0 when there is no violation (warnings are still printed), 1 on
-    violations, 2 on unreadable input.
+    Exit 0 when there is no violation (warnings, stale vendors among them, are
+    still printed), 1 on violations, 2 on unreadable input. A vendor last
+    checked more than STACKATLAS_STALE_AFTER_DAYS days ago is a warning.
     """
+    from .config import Settings
     from .validation.cli import run_cli
 
+    days = Settings().stale_after_days
     if store is not None:
         if paths or context:
             raise StackatlasError("validate: give either --store or data PATHS, not both")
         from .persistence import validate_persisted
 
-        report = validate_persisted(store)
+        report = validate_persisted(store, stale_after_days=days)
         print(report.render(format.value), end="")
         raise typer.Exit(0 if report.conforms else 1)
 
-    raise typer.Exit(run_cli(paths or None, format.value, context or ()))
+    raise typer.Exit(run_cli(paths or None, format.value, context or (), stale_after_days=days))
 
 
 class IngestFormat(StrEnum):

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     write_max_body_bytes: int = 1_048_576
     """Largest body of ``/update``, ``/rdf-graphs`` and ``/ingest``; 413 beyond."""
 
+    # Freshness (see docs/feed.md#freshness)
+    stale_after_days: int = Field(default=365, ge=1)
+    """A vendor last checked (reviewed, or its source page retrieved) longer ago than this many days is stale."""
+
     # SPARQL
     sparql_timeout: float = 10.0
     """Default per-query time limit in seconds."""

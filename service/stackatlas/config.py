@@ -54,7 +54,7 @@ class Settings(BaseSettings):
 
     # Freshness (see docs/feed.md#freshness)
     stale_after_days: int = Field(default=365, ge=1)
-    """A vendor last checked (reviewed, or its source page retrieved) longer ago than this many days is stale."""
+    """A vendor last checked (reviewed, or its page copied) longer ago than this many days is stale."""
 
     # SPARQL
     sparql_timeout: float = 10.0

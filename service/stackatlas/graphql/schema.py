@@ -10,11 +10,11 @@ import strawberry
 
 from .. import readmodel as rm
 from ..config import Settings
-from ..workbench import freshness_states
 from ..store.queries import graphql as q
 from ..store.terms import Term, literal
 from ..store.terms import iri as iri_term
 from ..vocab import SA, vendor_iri
+from ..workbench import freshness_states
 from .concepts import resolve
 from .context import Context
 from .errors import UserError

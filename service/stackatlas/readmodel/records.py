@@ -83,7 +83,7 @@ class VendorCore(VendorRef):
     states_none: tuple[Concept, ...]
     """Page sections the page has with nothing under them (sa:statesNone): empty, as opposed to unknown."""
     reviewed_at: str | None
-    """The day a curator last reviewed the entry (``sa:reviewedOn``, the ``markReviewed`` mutation); None when never."""
+    """The day a curator last reviewed the entry (``sa:reviewedOn``, ``markReviewed``); None when never."""
     graphs: frozenset[str]
 
     @property

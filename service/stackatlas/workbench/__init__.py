@@ -44,8 +44,8 @@ __all__ = [
     "catalog",
     "compare",
     "facet_list",
-    "freshness_states",
     "facets",
+    "freshness_states",
     "stacks",
     "text_index",
 ]

@@ -15,6 +15,7 @@ from ..store.terms import Term, literal
 from ..store.terms import iri as iri_term
 from ..vocab import SA, vendor_iri
 from ..workbench import freshness_states
+from .changes import ChangeFeed, changes
 from .concepts import resolve
 from .context import Context
 from .errors import UserError
@@ -88,6 +89,11 @@ class Query(WorkbenchQuery):
 
     commits: CommitConnection = strawberry.field(
         resolver=commits, description="The audit trail of governed writes, newest first (docs/writes.md)."
+    )
+    changes: ChangeFeed = strawberry.field(
+        resolver=changes,
+        description="The change feed: commits after the cursor `since`, oldest first, with their changes in "
+        "the catalog's words; `vendor` (id) and `kind` filter it (docs/feed.md).",
     )
 
     @strawberry.field(description="A vendor by id (slug); null when unknown.")

@@ -385,7 +385,9 @@ app.add_typer(webhook_app, name="webhook")
 def webhook_add(
     url: Annotated[str, typer.Argument(help="Where to POST the events; its host must be in webhook_hosts.")],
     store: StoreOption,
-    vendor: Annotated[list[str] | None, typer.Option(help="Only commits touching this vendor (repeatable).")] = None,
+    vendor: Annotated[
+        list[str] | None, typer.Option(help="Only commits touching this vendor (repeatable).")
+    ] = None,
     certification: Annotated[
         list[str] | None, typer.Option(help="Only commits naming this certification (repeatable).")
     ] = None,

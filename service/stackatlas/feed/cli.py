@@ -21,7 +21,9 @@ from .http import vendor_filter
 def open_reader(directory: Path) -> PersistentStore:
     """The store's latest published state, read-only (a running server may keep writing)."""
     if read_marker(directory) is None:
-        raise InputError(f"{directory}: no stackatlas store here (stackatlas import --store {directory} DATA...)")
+        raise InputError(
+            f"{directory}: no stackatlas store here (stackatlas import --store {directory} DATA...)"
+        )
     return PersistentStore(directory, writer=False)
 
 

@@ -5,7 +5,8 @@ commits are numbered 1, 2, … without gaps in the order they were applied and
 a number never changes, so "the commits after 41" is the same list today and
 tomorrow. A page holds whole commits, oldest first; its ``cursor`` is the
 number of the last commit the page *looked at* — with a ``kind`` filter a
-commit may be looked at and left out — so a client that always asks for the
+commit may be looked at and left out, and a page that is not full has looked
+at every commit up to the latest one, read before the page — so a client that always asks for the
 commits after the cursor it was last given never misses a change and never
 sees one twice, whatever the filters and however often it restarts.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..history.describe import KINDS, Change, describe
-from ..history.log import CommitRecord, commits_after
+from ..history.log import CommitRecord, commits_after, last_sequence
 from ..store import Store
 from ..vocab import slug_of
 
@@ -111,9 +112,12 @@ def entry(
 def page(store: Store, since: int, limit: int, *, vendor: str | None = None, kind: str | None = None) -> Page:
     """The commits after ``since`` (up to ``limit`` of them looked at), filtered by vendor IRI and kind."""
     check_kind(kind)
+    # read before the page: every commit up to ``top`` that the filter wants is in a page that is not full
+    top = last_sequence(store)
     records = commits_after(store, since, check_limit(limit), vendor=vendor)
     kinds = (kind,) if kind else ()
     vendors = (vendor,) if vendor else ()
     found = [e for r in records if (e := entry(store, r, vendors=vendors, kinds=kinds)) is not None]
-    cursor = records[-1].sequence if records else since
-    return Page(tuple(found), cursor, len(records) == limit)
+    full = len(records) == limit
+    cursor = records[-1].sequence if full else max(top, since)
+    return Page(tuple(found), cursor, full)

@@ -183,7 +183,9 @@ class Dispatcher:
     def _failed(self, hook: Webhook, result: _Result) -> None:
         backoff = self._backoff.setdefault(hook.id, _Backoff())
         backoff.failures += 1
-        delay = min(self.settings.webhook_retry_base * 2 ** (backoff.failures - 1), self.settings.webhook_retry_max)
+        delay = min(
+            self.settings.webhook_retry_base * 2 ** (backoff.failures - 1), self.settings.webhook_retry_max
+        )
         backoff.due = time.monotonic() + delay
         log.warning(
             "webhook %s: delivery failed (%s); retry %d in %.1f s",

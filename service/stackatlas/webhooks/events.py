@@ -40,7 +40,9 @@ def matching(store: Store, hook: Webhook, record: CommitRecord) -> Entry | None:
     vendors = frozenset(str(vendor_iri(v)) for v in f.vendors)
     if vendors and not vendors & set(record.vendors):
         return None
-    if f.certifications and not _mentions(record, frozenset(str(certification_iri(c)) for c in f.certifications)):
+    if f.certifications and not _mentions(
+        record, frozenset(str(certification_iri(c)) for c in f.certifications)
+    ):
         return None
     return entry(store, record, vendors=vendors, kinds=f.kinds)
 

@@ -66,7 +66,11 @@ class Filter:
     """Change kinds (``stackatlas.history.describe``)."""
 
     def as_json(self) -> dict[str, list[str]]:
-        return {"vendors": list(self.vendors), "certifications": list(self.certifications), "kinds": list(self.kinds)}
+        return {
+            "vendors": list(self.vendors),
+            "certifications": list(self.certifications),
+            "kinds": list(self.kinds),
+        }
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class Delivery:
     attempt: int
     at: str
     status: str
-    """``delivered``, ``failed`` (the receiver answered otherwise or not at all) or ``refused`` (host not allowed)."""
+    """``delivered``, ``failed`` (another answer, or none in time) or ``refused`` (host not allowed)."""
     redelivery: bool
     http_status: int | None = None
     error: str | None = None
@@ -153,9 +157,7 @@ def allowed(url: str, hosts: Sequence[str]) -> str | None:
 
 
 def _checked_filter(vendors: Iterable[str], certifications: Iterable[str], kinds: Iterable[str]) -> Filter:
-    clean = Filter(
-        tuple(sorted(set(vendors))), tuple(sorted(set(certifications))), tuple(sorted(set(kinds)))
-    )
+    clean = Filter(tuple(sorted(set(vendors))), tuple(sorted(set(certifications))), tuple(sorted(set(kinds))))
     for what, values, pattern in (
         ("vendor", clean.vendors, _SLUG),
         ("certification", clean.certifications, _SLUG),
@@ -232,8 +234,8 @@ def webhooks(store: Store) -> list[Webhook]:
                     tuple(sorted(f.get("certifications", []))),
                     tuple(sorted(f.get("kinds", []))),
                 ),
-                delivered_through=int(row["delivered"] or 0),  # type: ignore[arg-type]
-                attempted_through=int(row["attempted"] or 0),  # type: ignore[arg-type]
+                delivered_through=int(str(row["delivered"] or 0)),
+                attempted_through=int(str(row["attempted"] or 0)),
             )
         )
     return found
@@ -297,7 +299,7 @@ def attempts(store: Store, hook: Webhook) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
     for quad in current:
         if quad.subject in mine and quad.predicate == _n(SA.deliveredSequence):
-            counts[int(quad.object.value)] += 1
+            counts[int(_text(quad.object))] += 1
     return counts
 
 
@@ -346,11 +348,15 @@ def record(store: Store, progress: Progress, keep: int) -> None:
     store.commit(ChangeSet.of(added, removed), {}, None)
 
 
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return term.value if isinstance(term, ox.Literal) else str(term)
+
+
 def _overflow(current: list[Quad], node: ox.NamedNode, room: int) -> list[Quad]:
     """The quads of the webhook's oldest log entries beyond ``room``."""
     mine = _entries(current, node)
     stamped = sorted(
-        (q.object.value, str(q.subject))
+        (_text(q.object), str(q.subject))
         for q in current
         if q.subject in mine and q.predicate == _n(PROV.endedAtTime)
     )

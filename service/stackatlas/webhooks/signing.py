@@ -25,7 +25,9 @@ def signature(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={mac}"
 
 
-def verify(secret: str, body: bytes, header: str, *, tolerance: int = TOLERANCE, now: float | None = None) -> bool:
+def verify(
+    secret: str, body: bytes, header: str, *, tolerance: int = TOLERANCE, now: float | None = None
+) -> bool:
     """True when ``header`` signs ``body`` with ``secret`` and its timestamp is within ``tolerance``."""
     parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
     try:

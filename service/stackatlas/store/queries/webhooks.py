@@ -47,4 +47,3 @@ def deliveries(limit: int) -> str:
     }}
 }} ORDER BY DESC(?sequence) DESC(?attempt) LIMIT {int(limit)}"""
     )
-

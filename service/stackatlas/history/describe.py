@@ -89,9 +89,12 @@ _ASSESSMENT, _FRAMEWORK, _TOTAL, _DIMENSION, _CODE, _SCORE = (
 _LICENSE, _OFFERING_OF = _u(SA.license), _u(SA.offering)
 _REVIEWED_ON, _REVIEWED_BY = _u(SA.reviewedOn), _u(SA.reviewedBy)
 _DERIVED = _u(PROV.wasDerivedFrom)
-_LABEL_PROPERTIES = (_u(SKOS.notation), _u(SKOS.prefLabel), _u(RDFS.label))
+_NOTATION = _u(SKOS.notation)
+_LABEL_PROPERTIES = (_u(SKOS.prefLabel), _u(RDFS.label), _NOTATION)
 
 _TEXT_LIMIT = 80
+_RULED_PARTS = {_CLAIM, _ALT, _INTEGRATION, _RISK, _ASSESSMENT, _OFFERING_OF, _TYPE}
+_SUMMARY_PROPERTIES = (_u(SA.text), _DESCRIPTION, _u(SKOS.prefLabel), _u(RDFS.label), _u(SA.mentionedVendor))
 
 
 class _View:
@@ -136,6 +139,7 @@ class _Describer:
         self.before = _View((base - added) | removed)
         self.after = _View((base - removed) | added)
         self.names: dict[str, str] = {}
+        self.notations: dict[str, str] = {}
         self.sources: dict[str, str] = {}
 
     def _context(self, canonical_labels: bool) -> set[Quad]:
@@ -171,9 +175,26 @@ class _Describer:
                 found[str(row["node"])].setdefault(str(row["p"]), str(row["label"]))
         for node in wanted:
             labels = {**found.get(node, {}), **own.get(node, {})}
+            if _NOTATION.value in labels:
+                self.notations[node] = labels[_NOTATION.value]
             self.names[node] = next(
                 (labels[p.value] for p in _LABEL_PROPERTIES if p.value in labels), _local_name(node)
             )
+
+    def notation(self, term: Term | None) -> str:
+        """A certification by its notation (FEDRAMP, SOC2_TYPE2), as the catalog's pages write them."""
+        if isinstance(term, ox.NamedNode):
+            for view in (self.after, self.before):
+                value = view.one(term, _NOTATION)
+                if isinstance(value, ox.Literal):
+                    return value.value
+            if term.value in self.notations:
+                return self.notations[term.value]
+        return self.name(term)
+
+    def value(self, term: Term | None) -> str:
+        """A number or code as written, without quotes."""
+        return term.value if isinstance(term, ox.Literal) else self.name(term)
 
     def name(self, term: Term | None, *, prefer_label: bool = False) -> str:
         if term is None:
@@ -245,20 +266,47 @@ class _Describer:
             + self.licences(v, explained)
             + self.reviewed(v, explained)
         )
+        changes += self.parts(v, explained)
         return [Change(k, vendor, t) for k, t in changes] + self.other(v, vendor, explained)
 
     def _parts(self, v: ox.NamedNode, prop: ox.NamedNode) -> tuple[set[Term], set[Term]]:
         return self.before.values(v, prop), self.after.values(v, prop)
 
-    def _touched(self, node: Term) -> bool:
-        return any(q.subject == node for q in self.added | self.removed)
+    def whole(self, node: Term, view: _View) -> set[tuple[Term, ox.NamedNode]]:
+        """Every (node, property) of a part added or removed as a whole: the one change says it all."""
+        return {(node, p) for p in view.props.get(node, {})}
+
+    def parts(self, v: ox.NamedNode, explained: set[tuple[Term, ox.NamedNode]]) -> list[tuple[str, str]]:
+        """Parts no other rule names (strengths, limitations, use cases …) added or removed whole."""
+        changes = []
+        for prop in sorted(set(self.before.props.get(v, {})) | set(self.after.props.get(v, {})), key=str):
+            if prop in _RULED_PARTS or (v, prop) in explained:
+                continue
+            old, new = self._parts(v, prop)
+            for node, view, verb in [(n, self.after, "added") for n in new - old] + [
+                (n, self.before, "removed") for n in old - new
+            ]:
+                if isinstance(node, ox.Literal) or not view.described(node):
+                    continue
+                summary = next(
+                    (
+                        self.name(view.one(node, p))
+                        for p in _SUMMARY_PROPERTIES
+                        if view.one(node, p) is not None
+                    ),
+                    self.name(node, prefer_label=True),
+                )
+                changes.append(("other", f"{_local_name(prop.value)} {verb}: {summary}"))
+                explained.update(self.whole(node, view))
+                explained.add((v, prop))
+        return changes
 
     def claims(self, v: ox.NamedNode, explained: set[tuple[Term, ox.NamedNode]]) -> list[tuple[str, str]]:
         old, new = self._parts(v, _CLAIM)
 
         def keyed(nodes: set[Term], view: _View) -> dict[tuple[str, str], Term]:
             return {
-                (self.name(view.one(n, _OFFERING), prefer_label=True), self.name(view.one(n, _CERT))): n
+                (self.name(view.one(n, _OFFERING), prefer_label=True), self.notation(view.one(n, _CERT))): n
                 for n in nodes
             }
 
@@ -275,6 +323,8 @@ class _Describer:
             status_a = self.name(self.after.one(a, _STATUS)) if a is not None else None
             where = self.source_of(a, self.after) if a is not None else self.source_of(b, self.before)  # type: ignore[arg-type]
             source = f" (source: {where})" if where else ""
+            if (b is None) != (a is None):
+                explained.update(self.whole(a, self.after) if a is not None else self.whole(b, self.before))  # type: ignore[arg-type]
             if b is None and a is not None:
                 found.append(("claim-added", f"{offering} — {cert}: {status_a}{source}"))
             elif a is None and b is not None:
@@ -307,11 +357,11 @@ class _Describer:
         changes = []
         for label in sorted(set(after) - set(before)):
             changes.append((f"{kind}-added", f"{kind} added: {label}"))
-            explained.update({(after[label], p) for p in (target, _DIRECTION, _TYPE)})
+            explained.update(self.whole(after[label], self.after))
             explained.add((v, prop))
         for label in sorted(set(before) - set(after)):
             changes.append((f"{kind}-removed", f"{kind} removed: {label}"))
-            explained.update({(before[label], p) for p in (target, _DIRECTION, _TYPE)})
+            explained.update(self.whole(before[label], self.before))
             explained.add((v, prop))
         if old != new and not changes:
             explained.add((v, prop))  # the same relations under other nodes
@@ -332,11 +382,11 @@ class _Describer:
         changes = []
         for text in sorted(set(after) - set(before)):
             changes.append(("risk-added", f"risk added: {text}"))
-            explained.update({(after[text], p) for p in (_SEVERITY, _DESCRIPTION, _TYPE)})
+            explained.update(self.whole(after[text], self.after))
             explained.add((v, _RISK))
         for text in sorted(set(before) - set(after)):
             changes.append(("risk-removed", f"risk removed: {text}"))
-            explained.update({(before[text], p) for p in (_SEVERITY, _DESCRIPTION, _TYPE)})
+            explained.update(self.whole(before[text], self.before))
             explained.add((v, _RISK))
         return changes
 
@@ -344,10 +394,10 @@ class _Describer:
         def scores(view: _View) -> dict[tuple[str, str], tuple[Term | None, list[Term]]]:
             found: dict[tuple[str, str], tuple[Term | None, list[Term]]] = {}
             for a in view.values(v, _ASSESSMENT):
-                framework = self.name(view.one(a, _FRAMEWORK))
+                framework = self.notation(view.one(a, _FRAMEWORK))
                 found[(framework, "total")] = (view.one(a, _TOTAL), [a])
                 for d in view.values(a, _DIMENSION):
-                    found[(framework, self.name(view.one(d, _CODE)))] = (view.one(d, _SCORE), [d])
+                    found[(framework, self.value(view.one(d, _CODE)))] = (view.one(d, _SCORE), [d])
             return found
 
         before, after = scores(self.before), scores(self.after)
@@ -359,7 +409,7 @@ class _Describer:
             prop = _TOTAL if key[1] == "total" else _SCORE
             explained.update({(n, prop) for n in nb + na})
             framework, code = key
-            changes.append(("score-changed", f"{framework} {code}: {self.name(b)} → {self.name(a)}"))
+            changes.append(("score-changed", f"{framework} {code}: {self.value(b)} → {self.value(a)}"))
         return changes
 
     def licences(self, v: ox.NamedNode, explained: set[tuple[Term, ox.NamedNode]]) -> list[tuple[str, str]]:
@@ -383,7 +433,7 @@ class _Describer:
         explained.update({(v, _REVIEWED_ON), (v, _REVIEWED_BY)})
         by = self.after.one(v, _REVIEWED_BY)
         who = f" by {self.name(by, prefer_label=True)}" if by is not None else ""
-        return [("reviewed", f"reviewed on {self.name(sorted(a, key=str)[-1])}{who}")]
+        return [("reviewed", f"reviewed on {self.value(sorted(a, key=str)[-1])}{who}")]
 
     def other(self, v: ox.NamedNode, vendor: str, explained: set[tuple[Term, ox.NamedNode]]) -> list[Change]:
         """Every changed (node, property) no rule explained, one change each."""

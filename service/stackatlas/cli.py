@@ -359,11 +359,17 @@ def history(
     vendor: Annotated[str, typer.Argument(help="The vendor's id (slug), e.g. dagster.")],
     store: StoreOption,
     limit: Annotated[int, typer.Option(help="How many commits, newest first.")] = 20,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Print the vendor's graphs as of this point instead (N-Quads, canonical, sorted)."
+        ),
+    ] = None,
 ) -> None:
     """The commits that changed a vendor, newest first, with the changes in the catalog's words."""
     from .history.cli import history as show
 
-    show(store, vendor, limit)
+    show(store, vendor, limit, as_of)
 
 
 @app.command()

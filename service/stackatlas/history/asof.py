@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import pyoxigraph as ox
+from rdflib.namespace import PROV, RDFS
 
 from ..errors import InputError
 from ..store import OxigraphStore, Store
@@ -42,6 +43,9 @@ _CONTEXT_GRAPHS = (
     *(f"{GRAPH}vocab/{name}" for name in ("layers", "certifications", "categories")),
 )
 """Graphs a past vendor is read together with, as they are now (names of layers, certifications …)."""
+_SOURCES_GRAPH = f"{GRAPH}sources"
+_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
+_LABEL = ox.NamedNode(str(RDFS.label))
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,10 @@ def scratch(store: Store, quads: Iterable[Quad]) -> OxigraphStore:
         wanted = {ox.NamedNode(v) for v in vendors}
         graphs = sorted({g for v in vendors for g in vendor_graphs(v)})
         context += [q for q in store.graph_quads(graphs) if q.subject in wanted]
+    sources = sorted(
+        {q.object.value for q in past if q.predicate == _DERIVED and isinstance(q.object, ox.NamedNode)}
+    )
+    context += [q for q in store.quads_around([(s, _SOURCES_GRAPH) for s in sources]) if q.predicate == _LABEL]
     own = {q.graph_name for q in past}
     result = OxigraphStore()
     result.ox.extend(past + [q for q in context if q.graph_name not in own])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..store import Store
+from ..store.audit import canonical
 from ..store.marker import read_marker
 from ..store.persistent import PersistentStore
 from ..vocab import vendor_iri
@@ -40,9 +41,17 @@ def _print_changes(changes: list[Change], indent: str = "  ") -> None:
         print(f"{indent}{change.kind:<20} {change.text}")
 
 
-def history(path: Path, slug: str, limit: int) -> None:
+def history(path: Path, slug: str, limit: int, as_of: str | None = None) -> None:
     store = _open(path)
     vendor = _vendor(store, slug)
+    if as_of is not None:
+        point = asof.resolve(store, as_of, vendor=vendor)
+        quads = asof.vendor_at(store, vendor, point)
+        if not quads:
+            raise InputError(f"{slug} did not exist as of {as_of} ({point.label})")
+        print(f"# {slug} as of {point.label} (commit {point.sequence})", file=sys.stderr)
+        sys.stdout.write("".join(sorted(f"{q} .\n" for q in canonical(quads))))
+        return
     found, more = log.vendor_history(store, vendor, limit)
     if not found:
         print(

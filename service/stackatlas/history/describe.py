@@ -207,6 +207,17 @@ class _Describer:
             return self.names.get(term.value) or _local_name(term.value)
         return "a blank node"
 
+    def role(self, node: Term) -> str:
+        """A node by its name; a blank node by the property that leads to it ("strength")."""
+        if not isinstance(node, ox.BlankNode):
+            return self.name(node, prefer_label=True)
+        for view in (self.after, self.before):
+            for props in view.props.values():
+                for prop, values in props.items():
+                    if node in values:
+                        return _local_name(prop.value)
+        return "a blank node"
+
     def _label_only(self, term: ox.NamedNode) -> str | None:
         for view in (self.after, self.before):
             for prop in _LABEL_PROPERTIES[1:]:
@@ -302,35 +313,44 @@ class _Describer:
         return changes
 
     def claims(self, v: ox.NamedNode, explained: set[tuple[Term, ox.NamedNode]]) -> list[tuple[str, str]]:
+        """Claims grouped by (offering, certification): a source or curator may state several for one
+        pair, and a blank-node claim whose status changed is a new node with the same pair."""
         old, new = self._parts(v, _CLAIM)
 
-        def keyed(nodes: set[Term], view: _View) -> dict[tuple[str, str], Term]:
-            return {
-                (self.name(view.one(n, _OFFERING), prefer_label=True), self.notation(view.one(n, _CERT))): n
-                for n in nodes
-            }
+        def grouped(nodes: set[Term], view: _View) -> dict[tuple[str, str], dict[Term, str]]:
+            found: dict[tuple[str, str], dict[Term, str]] = defaultdict(dict)
+            for n in nodes:
+                key = (self.name(view.one(n, _OFFERING), prefer_label=True), self.notation(view.one(n, _CERT)))
+                found[key][n] = self.name(view.one(n, _STATUS))
+            return found
 
-        before, after = keyed(old, self.before), keyed(new, self.after)
+        before, after = grouped(old, self.before), grouped(new, self.after)
         found: list[tuple[str, str]] = []
         for key in sorted(set(before) | set(after)):
-            offering, cert = key
-            b, a = before.get(key), after.get(key)
-            for node in (b, a):
-                if node is not None:
-                    explained.update({(node, p) for p in (_STATUS, _CERT, _OFFERING, _TYPE)})
+            b, a = before.get(key, {}), after.get(key, {})
+            changed = {n for n in set(b) & set(a) if b[n] != a[n]}
+            gone, came = set(b) - set(a), set(a) - set(b)
+            if not (changed or gone or came):
+                continue
             explained.add((v, _CLAIM))
-            status_b = self.name(self.before.one(b, _STATUS)) if b is not None else None
-            status_a = self.name(self.after.one(a, _STATUS)) if a is not None else None
-            where = self.source_of(a, self.after) if a is not None else self.source_of(b, self.before)  # type: ignore[arg-type]
+            for n in gone:
+                explained.update(self.whole(n, self.before))
+            for n in came:
+                explained.update(self.whole(n, self.after))
+            explained.update({(n, _STATUS) for n in changed})
+            stated = sorted(came | changed, key=str) or sorted(a, key=str)
+            was = sorted(gone | changed, key=str) or sorted(b, key=str)
+            new_status = ", ".join(sorted({a[n] for n in stated}))
+            old_status = ", ".join(sorted({b[n] for n in was}))
+            where = self.source_of(stated[0], self.after) if stated else self.source_of(was[0], self.before)
             source = f" (source: {where})" if where else ""
-            if (b is None) != (a is None):
-                explained.update(self.whole(a, self.after) if a is not None else self.whole(b, self.before))  # type: ignore[arg-type]
-            if b is None and a is not None:
-                found.append(("claim-added", f"{offering} — {cert}: {status_a}{source}"))
-            elif a is None and b is not None:
-                found.append(("claim-removed", f"{offering} — {cert}: {status_b} no longer stated{source}"))
-            elif status_a != status_b:
-                found.append(("claim-changed", f"{offering} — {cert}: {status_b} → {status_a}{source}"))
+            offering, cert = key
+            if not b:
+                found.append(("claim-added", f"{offering} — {cert}: {new_status}{source}"))
+            elif not a:
+                found.append(("claim-removed", f"{offering} — {cert}: {old_status} no longer stated{source}"))
+            else:
+                found.append(("claim-changed", f"{offering} — {cert}: {old_status} → {new_status}{source}"))
         return found
 
     def relations(
@@ -452,7 +472,7 @@ class _Describer:
         for (subject, prop), (removed, added) in sorted(
             groups.items(), key=lambda i: (str(i[0][0]), str(i[0][1]))
         ):
-            what = f"{self.name(subject, prefer_label=True)} {_local_name(prop.value)}"
+            what = f"{self.role(subject)} {_local_name(prop.value)}"
             old = ", ".join(sorted(self.name(t) for t in removed))
             new = ", ".join(sorted(self.name(t) for t in added))
             if removed and added:

@@ -94,7 +94,14 @@ _LABEL_PROPERTIES = (_u(SKOS.prefLabel), _u(RDFS.label), _NOTATION)
 
 _TEXT_LIMIT = 80
 _RULED_PARTS = {_CLAIM, _ALT, _INTEGRATION, _RISK, _ASSESSMENT, _OFFERING_OF, _TYPE}
-_SUMMARY_PROPERTIES = (_u(SA.text), _DESCRIPTION, _u(SKOS.prefLabel), _u(RDFS.label), _u(SA.mentionedVendor))
+_SUMMARY_PROPERTIES = (
+    _u(SA.text),
+    _DESCRIPTION,
+    _u(SKOS.prefLabel),
+    _u(RDFS.label),
+    _u(RDFS.comment),
+    _u(SA.mentionedVendor),
+)
 
 
 class _View:
@@ -191,6 +198,10 @@ class _Describer:
             if term.value in self.notations:
                 return self.notations[term.value]
         return self.name(term)
+
+    def plain(self, term: Term | None) -> str:
+        """A text without quotes (shortened): where the sentence already says what it is."""
+        return _short(term.value)[1:-1] if isinstance(term, ox.Literal) else self.name(term)
 
     def value(self, term: Term | None) -> str:
         """A number or code as written, without quotes."""
@@ -394,7 +405,7 @@ class _Describer:
             found = {}
             for n in nodes:
                 severity = view.one(n, _SEVERITY)
-                text = self.name(view.one(n, _DESCRIPTION))
+                text = self.plain(view.one(n, _DESCRIPTION))
                 found[f"{text} ({self.name(severity, prefer_label=True)})" if severity else text] = n
             return found
 

@@ -89,9 +89,19 @@ _ASSESSMENT, _FRAMEWORK, _TOTAL, _DIMENSION, _CODE, _SCORE = (
 _LICENSE, _OFFERING_OF = _u(SA.license), _u(SA.offering)
 _REVIEWED_ON, _REVIEWED_BY = _u(SA.reviewedOn), _u(SA.reviewedBy)
 _DERIVED = _u(PROV.wasDerivedFrom)
-_LABEL_PROPERTIES = (_u(SKOS.notation), _u(SKOS.prefLabel), _u(RDFS.label))
+_NOTATION = _u(SKOS.notation)
+_LABEL_PROPERTIES = (_u(SKOS.prefLabel), _u(RDFS.label), _NOTATION)
 
 _TEXT_LIMIT = 80
+_RULED_PARTS = {_CLAIM, _ALT, _INTEGRATION, _RISK, _ASSESSMENT, _OFFERING_OF, _TYPE}
+_SUMMARY_PROPERTIES = (
+    _u(SA.text),
+    _DESCRIPTION,
+    _u(SKOS.prefLabel),
+    _u(RDFS.label),
+    _u(RDFS.comment),
+    _u(SA.mentionedVendor),
+)
 
 
 class _View:
@@ -136,6 +146,7 @@ class _Describer:
         self.before = _View((base - added) | removed)
         self.after = _View((base - removed) | added)
         self.names: dict[str, str] = {}
+        self.notations: dict[str, str] = {}
         self.sources: dict[str, str] = {}
 
     def _context(self, canonical_labels: bool) -> set[Quad]:
@@ -171,9 +182,30 @@ class _Describer:
                 found[str(row["node"])].setdefault(str(row["p"]), str(row["label"]))
         for node in wanted:
             labels = {**found.get(node, {}), **own.get(node, {})}
+            if _NOTATION.value in labels:
+                self.notations[node] = labels[_NOTATION.value]
             self.names[node] = next(
                 (labels[p.value] for p in _LABEL_PROPERTIES if p.value in labels), _local_name(node)
             )
+
+    def notation(self, term: Term | None) -> str:
+        """A certification by its notation (FEDRAMP, SOC2_TYPE2), as the catalog's pages write them."""
+        if isinstance(term, ox.NamedNode):
+            for view in (self.after, self.before):
+                value = view.one(term, _NOTATION)
+                if isinstance(value, ox.Literal):
+                    return value.value
+            if term.value in self.notations:
+                return self.notations[term.value]
+        return self.name(term)
+
+    def plain(self, term: Term | None) -> str:
+        """A text without quotes (shortened): where the sentence already says what it is."""
+        return _short(term.value)[1:-1] if isinstance(term, ox.Literal) else self.name(term)
+
+    def value(self, term: Term | None) -> str:
+        """A number or code as written, without quotes."""
+        return term.value if isinstance(term, ox.Literal) else self.name(term)
 
     def name(self, term: Term | None, *, prefer_label: bool = False) -> str:
         if term is None:
@@ -184,6 +216,17 @@ class _Describer:
             if prefer_label:
                 return self._label_only(term) or self.names.get(term.value) or _local_name(term.value)
             return self.names.get(term.value) or _local_name(term.value)
+        return "a blank node"
+
+    def role(self, node: Term) -> str:
+        """A node by its name; a blank node by the property that leads to it ("strength")."""
+        if not isinstance(node, ox.BlankNode):
+            return self.name(node, prefer_label=True)
+        for view in (self.after, self.before):
+            for props in view.props.values():
+                for prop, values in props.items():
+                    if node in values:
+                        return _local_name(prop.value)
         return "a blank node"
 
     def _label_only(self, term: ox.NamedNode) -> str | None:
@@ -245,42 +288,80 @@ class _Describer:
             + self.licences(v, explained)
             + self.reviewed(v, explained)
         )
+        changes += self.parts(v, explained)
         return [Change(k, vendor, t) for k, t in changes] + self.other(v, vendor, explained)
 
     def _parts(self, v: ox.NamedNode, prop: ox.NamedNode) -> tuple[set[Term], set[Term]]:
         return self.before.values(v, prop), self.after.values(v, prop)
 
-    def _touched(self, node: Term) -> bool:
-        return any(q.subject == node for q in self.added | self.removed)
+    def whole(self, node: Term, view: _View) -> set[tuple[Term, ox.NamedNode]]:
+        """Every (node, property) of a part added or removed as a whole: the one change says it all."""
+        return {(node, p) for p in view.props.get(node, {})}
+
+    def parts(self, v: ox.NamedNode, explained: set[tuple[Term, ox.NamedNode]]) -> list[tuple[str, str]]:
+        """Parts no other rule names (strengths, limitations, use cases …) added or removed whole."""
+        changes = []
+        for prop in sorted(set(self.before.props.get(v, {})) | set(self.after.props.get(v, {})), key=str):
+            if prop in _RULED_PARTS or (v, prop) in explained:
+                continue
+            old, new = self._parts(v, prop)
+            for node, view, verb in [(n, self.after, "added") for n in new - old] + [
+                (n, self.before, "removed") for n in old - new
+            ]:
+                if isinstance(node, ox.Literal) or not view.described(node):
+                    continue
+                summary = next(
+                    (
+                        self.name(view.one(node, p))
+                        for p in _SUMMARY_PROPERTIES
+                        if view.one(node, p) is not None
+                    ),
+                    self.name(node, prefer_label=True),
+                )
+                changes.append(("other", f"{_local_name(prop.value)} {verb}: {summary}"))
+                explained.update(self.whole(node, view))
+                explained.add((v, prop))
+        return changes
 
     def claims(self, v: ox.NamedNode, explained: set[tuple[Term, ox.NamedNode]]) -> list[tuple[str, str]]:
+        """Claims grouped by (offering, certification): a source or curator may state several for one
+        pair, and a blank-node claim whose status changed is a new node with the same pair."""
         old, new = self._parts(v, _CLAIM)
 
-        def keyed(nodes: set[Term], view: _View) -> dict[tuple[str, str], Term]:
-            return {
-                (self.name(view.one(n, _OFFERING), prefer_label=True), self.name(view.one(n, _CERT))): n
-                for n in nodes
-            }
+        def grouped(nodes: set[Term], view: _View) -> dict[tuple[str, str], dict[Term, str]]:
+            found: dict[tuple[str, str], dict[Term, str]] = defaultdict(dict)
+            for n in nodes:
+                key = (self.name(view.one(n, _OFFERING), prefer_label=True), self.notation(view.one(n, _CERT)))
+                found[key][n] = self.name(view.one(n, _STATUS))
+            return found
 
-        before, after = keyed(old, self.before), keyed(new, self.after)
+        before, after = grouped(old, self.before), grouped(new, self.after)
         found: list[tuple[str, str]] = []
         for key in sorted(set(before) | set(after)):
-            offering, cert = key
-            b, a = before.get(key), after.get(key)
-            for node in (b, a):
-                if node is not None:
-                    explained.update({(node, p) for p in (_STATUS, _CERT, _OFFERING, _TYPE)})
+            b, a = before.get(key, {}), after.get(key, {})
+            changed = {n for n in set(b) & set(a) if b[n] != a[n]}
+            gone, came = set(b) - set(a), set(a) - set(b)
+            if not (changed or gone or came):
+                continue
             explained.add((v, _CLAIM))
-            status_b = self.name(self.before.one(b, _STATUS)) if b is not None else None
-            status_a = self.name(self.after.one(a, _STATUS)) if a is not None else None
-            where = self.source_of(a, self.after) if a is not None else self.source_of(b, self.before)  # type: ignore[arg-type]
+            for n in gone:
+                explained.update(self.whole(n, self.before))
+            for n in came:
+                explained.update(self.whole(n, self.after))
+            explained.update({(n, _STATUS) for n in changed})
+            stated = sorted(came | changed, key=str) or sorted(a, key=str)
+            was = sorted(gone | changed, key=str) or sorted(b, key=str)
+            new_status = ", ".join(sorted({a[n] for n in stated}))
+            old_status = ", ".join(sorted({b[n] for n in was}))
+            where = self.source_of(stated[0], self.after) if stated else self.source_of(was[0], self.before)
             source = f" (source: {where})" if where else ""
-            if b is None and a is not None:
-                found.append(("claim-added", f"{offering} — {cert}: {status_a}{source}"))
-            elif a is None and b is not None:
-                found.append(("claim-removed", f"{offering} — {cert}: {status_b} no longer stated{source}"))
-            elif status_a != status_b:
-                found.append(("claim-changed", f"{offering} — {cert}: {status_b} → {status_a}{source}"))
+            offering, cert = key
+            if not b:
+                found.append(("claim-added", f"{offering} — {cert}: {new_status}{source}"))
+            elif not a:
+                found.append(("claim-removed", f"{offering} — {cert}: {old_status} no longer stated{source}"))
+            else:
+                found.append(("claim-changed", f"{offering} — {cert}: {old_status} → {new_status}{source}"))
         return found
 
     def relations(
@@ -307,11 +388,11 @@ class _Describer:
         changes = []
         for label in sorted(set(after) - set(before)):
             changes.append((f"{kind}-added", f"{kind} added: {label}"))
-            explained.update({(after[label], p) for p in (target, _DIRECTION, _TYPE)})
+            explained.update(self.whole(after[label], self.after))
             explained.add((v, prop))
         for label in sorted(set(before) - set(after)):
             changes.append((f"{kind}-removed", f"{kind} removed: {label}"))
-            explained.update({(before[label], p) for p in (target, _DIRECTION, _TYPE)})
+            explained.update(self.whole(before[label], self.before))
             explained.add((v, prop))
         if old != new and not changes:
             explained.add((v, prop))  # the same relations under other nodes
@@ -324,7 +405,7 @@ class _Describer:
             found = {}
             for n in nodes:
                 severity = view.one(n, _SEVERITY)
-                text = self.name(view.one(n, _DESCRIPTION))
+                text = self.plain(view.one(n, _DESCRIPTION))
                 found[f"{text} ({self.name(severity, prefer_label=True)})" if severity else text] = n
             return found
 
@@ -332,11 +413,11 @@ class _Describer:
         changes = []
         for text in sorted(set(after) - set(before)):
             changes.append(("risk-added", f"risk added: {text}"))
-            explained.update({(after[text], p) for p in (_SEVERITY, _DESCRIPTION, _TYPE)})
+            explained.update(self.whole(after[text], self.after))
             explained.add((v, _RISK))
         for text in sorted(set(before) - set(after)):
             changes.append(("risk-removed", f"risk removed: {text}"))
-            explained.update({(before[text], p) for p in (_SEVERITY, _DESCRIPTION, _TYPE)})
+            explained.update(self.whole(before[text], self.before))
             explained.add((v, _RISK))
         return changes
 
@@ -344,10 +425,10 @@ class _Describer:
         def scores(view: _View) -> dict[tuple[str, str], tuple[Term | None, list[Term]]]:
             found: dict[tuple[str, str], tuple[Term | None, list[Term]]] = {}
             for a in view.values(v, _ASSESSMENT):
-                framework = self.name(view.one(a, _FRAMEWORK))
+                framework = self.notation(view.one(a, _FRAMEWORK))
                 found[(framework, "total")] = (view.one(a, _TOTAL), [a])
                 for d in view.values(a, _DIMENSION):
-                    found[(framework, self.name(view.one(d, _CODE)))] = (view.one(d, _SCORE), [d])
+                    found[(framework, self.value(view.one(d, _CODE)))] = (view.one(d, _SCORE), [d])
             return found
 
         before, after = scores(self.before), scores(self.after)
@@ -359,7 +440,7 @@ class _Describer:
             prop = _TOTAL if key[1] == "total" else _SCORE
             explained.update({(n, prop) for n in nb + na})
             framework, code = key
-            changes.append(("score-changed", f"{framework} {code}: {self.name(b)} → {self.name(a)}"))
+            changes.append(("score-changed", f"{framework} {code}: {self.value(b)} → {self.value(a)}"))
         return changes
 
     def licences(self, v: ox.NamedNode, explained: set[tuple[Term, ox.NamedNode]]) -> list[tuple[str, str]]:
@@ -383,7 +464,7 @@ class _Describer:
         explained.update({(v, _REVIEWED_ON), (v, _REVIEWED_BY)})
         by = self.after.one(v, _REVIEWED_BY)
         who = f" by {self.name(by, prefer_label=True)}" if by is not None else ""
-        return [("reviewed", f"reviewed on {self.name(sorted(a, key=str)[-1])}{who}")]
+        return [("reviewed", f"reviewed on {self.value(sorted(a, key=str)[-1])}{who}")]
 
     def other(self, v: ox.NamedNode, vendor: str, explained: set[tuple[Term, ox.NamedNode]]) -> list[Change]:
         """Every changed (node, property) no rule explained, one change each."""
@@ -402,7 +483,7 @@ class _Describer:
         for (subject, prop), (removed, added) in sorted(
             groups.items(), key=lambda i: (str(i[0][0]), str(i[0][1]))
         ):
-            what = f"{self.name(subject, prefer_label=True)} {_local_name(prop.value)}"
+            what = f"{self.role(subject)} {_local_name(prop.value)}"
             old = ", ".join(sorted(self.name(t) for t in removed))
             new = ", ".join(sorted(self.name(t) for t in added))
             if removed and added:

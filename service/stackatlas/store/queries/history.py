@@ -100,27 +100,6 @@ def graph_commits(graphs: Iterable[Term]) -> str:
     )
 
 
-COMMITS_SINCE = (
-    sparql_prologue()
-    + f"""SELECT ?commit ?sequence ?graph ?after WHERE {{
-    GRAPH {_AUDIT} {{ ?commit sa:sequence ?sequence ; sa:touchedGraph ?graph . }}
-    FILTER (?sequence > ?after)
-}}"""
-)
-"""Every commit after sequence ``after`` (bind it) and the graphs it touched: what a rewind of the
-whole catalog reverses (a release diff, a dump as of a release)."""
-
-
-FIRST_AFTER_TIME = (
-    sparql_prologue()
-    + f"""SELECT (MIN(?sequence) AS ?first) ?at WHERE {{
-    GRAPH {_AUDIT} {{ ?commit sa:sequence ?sequence ; prov:endedAtTime ?time . }}
-    FILTER (?time > ?at)
-}} GROUP BY ?at"""
-)
-"""The first commit made after the instant ``at`` (bind an ``xsd:dateTime``)."""
-
-
 RELEASES = (
     sparql_prologue()
     + f"""SELECT ?release ?tag ?sequence ?time ?agent ?message WHERE {{
@@ -156,3 +135,12 @@ def graph_sources(graphs: Iterable[Term]) -> str:
     OPTIONAL {{ ?source rdfs:label ?label }}
 }}"""
     )
+
+
+COMMIT_TIMES = (
+    sparql_prologue()
+    + f"""SELECT ?sequence ?time WHERE {{
+    GRAPH {_AUDIT} {{ ?commit sa:sequence ?sequence ; prov:endedAtTime ?time }}
+}}"""
+)
+"""Number and time of every commit (resolving a date for the whole catalog)."""

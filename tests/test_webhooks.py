@@ -306,6 +306,29 @@ def test_a_server_restart_loses_no_queued_delivery(h: Harness) -> None:
     assert f"#{made[0]}\t" in logged.stdout and "redelivery" in logged.stdout and "delivered" in logged.stdout
 
 
+def test_a_certification_filter_gets_the_claims_about_it_only(h: Harness) -> None:
+    register(h, "fedramp", certifications=["fedramp"])
+    commit(h.server.url, "no certification here", h.tokens.write)
+    claimed = graphql(
+        h.server.url,
+        """mutation { setComplianceClaim(vendor: "dagster", offering: "offering-cloud",
+            certification: "fedramp",
+            status: HELD, evidence: "FedRAMP Moderate authorisation announced",
+            message: "webhooks: Dagster Cloud is FedRAMP authorised") { ok commit errors { message } } }""",
+        h.tokens.write,
+    )["setComplianceClaim"]
+    assert claimed["ok"], claimed
+    wait_until(
+        lambda: claimed["commit"] in [r.event["commit"] for r in h.receiver.at("/all")],
+        "the claim reached /all",
+    )
+    wait_until(lambda: len(h.receiver.delivered("/fedramp")) == 1, "the claim reached /fedramp")
+    event = h.receiver.at("/fedramp")[0].event
+    assert event["commit"] == claimed["commit"] and event["vendors"] == ["dagster"]
+    assert any("FEDRAMP" in c["text"] and c["kind"].startswith("claim") for c in event["changes"]), event
+    check_order(h, "fedramp", [event["sequence"]])
+
+
 def test_the_delivery_log_is_for_admins_and_a_removed_webhook_gets_nothing(h: Harness) -> None:
     hook = h.hooks["reviews"]["id"]
     assert httpx.get(f"{h.server.url}/webhooks/{hook}/deliveries").status_code == 401

@@ -50,6 +50,8 @@ class Receiver:
 
     port: int = field(default_factory=free_port)
     failing: bool = False
+    redirecting: set[str] = field(default_factory=set)
+    """Paths answered with a redirect to ``/redirected`` (which must never be called)."""
     got: list[Received] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
@@ -59,9 +61,11 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["content-length"]))
-                status = 500 if receiver.failing else 204
+                status = 500 if receiver.failing else 307 if self.path in receiver.redirecting else 204
                 receiver.got.append(Received(self.path, dict(self.headers.items()), body, status))
                 self.send_response(status)
+                if status == 307:
+                    self.send_header("Location", "/redirected")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -102,18 +106,20 @@ class Harness:
     server: LiveServer
     hooks: dict[str, dict] = field(default_factory=dict)
 
-    def env(self) -> dict[str, str]:
+    def env(self, hosts: list[str] | None = None) -> dict[str, str]:
         return {
-            "STACKATLAS_WEBHOOK_HOSTS": json.dumps([f"127.0.0.1:{self.receiver.port}"]),
+            "STACKATLAS_WEBHOOK_HOSTS": json.dumps(
+                [f"127.0.0.1:{self.receiver.port}"] if hosts is None else hosts
+            ),
             "STACKATLAS_WEBHOOK_RETRY_BASE": "0.2",
             "STACKATLAS_WEBHOOK_RETRY_MAX": "1.0",
             "STACKATLAS_WEBHOOK_POLL_INTERVAL": "0.2",
             "STACKATLAS_WEBHOOK_TIMEOUT": "5",
         }
 
-    def restart(self) -> None:
+    def restart(self, hosts: list[str] | None = None) -> None:
         stop_server(self.server)
-        self.server = start_server("--store", str(self.store), env=self.env())
+        self.server = start_server("--store", str(self.store), env=self.env(hosts))
 
     def admin(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.admin}"}
@@ -327,6 +333,34 @@ def test_a_certification_filter_gets_the_claims_about_it_only(h: Harness) -> Non
     assert event["commit"] == claimed["commit"] and event["vendors"] == ["dagster"]
     assert any("FEDRAMP" in c["text"] and c["kind"].startswith("claim") for c in event["changes"]), event
     check_order(h, "fedramp", [event["sequence"]])
+
+
+def test_redirects_are_not_followed(h: Harness) -> None:
+    hook = register(h, "moved")
+    h.receiver.redirecting.add("/moved")
+    made = commit(h.server.url, "to a moved receiver", h.tokens.write)
+    wait_until(lambda: any(d["sequence"] == made for d in h.deliveries("moved")), "the attempt was logged")
+    attempt = next(d for d in h.deliveries("moved") if d["sequence"] == made)
+    assert attempt["status"] == "failed" and attempt["httpStatus"] == 307 and "redirect" in attempt["error"]
+    assert h.receiver.at("/redirected") == [], "the redirect was not followed"
+    wait_until(lambda: made in h.receiver.delivered("/all"), "the commit reached /all")
+    assert httpx.delete(f"{h.server.url}/webhooks/{hook['id']}", headers=h.admin()).status_code == 204
+
+
+def test_a_host_taken_off_the_allow_list_is_not_contacted(h: Harness) -> None:
+    before = h.receiver.delivered("/all")
+    h.restart(hosts=["hooks.example.org"])  # the operator narrows the list: the receiver is no longer allowed
+    made = commit(h.server.url, "while not allowed", h.tokens.write)
+    wait_until(
+        lambda: any(d["sequence"] == made and d["status"] == "refused" for d in h.deliveries("all")),
+        "the refusal was logged",
+    )
+    refused = next(d for d in h.deliveries("all") if d["sequence"] == made)
+    assert "not in the operator's webhook allow-list" in refused["error"] and refused["httpStatus"] is None
+    assert made not in [r.event["sequence"] for r in h.receiver.at("/all")], "nothing was sent"
+    h.restart()  # allowed again: the queued commit goes out
+    wait_until(lambda: h.receiver.delivered("/all") == [*before, made], "delivered once allowed again")
+    check_order(h, "all", [*before, made])
 
 
 def test_the_delivery_log_is_for_admins_and_a_removed_webhook_gets_nothing(h: Harness) -> None:

@@ -13,7 +13,7 @@ sees one twice, whatever the filters and however often it restarts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import InputError
@@ -87,7 +87,12 @@ class Page:
 
 
 def entry(
-    store: Store, record: CommitRecord, *, vendors: Iterable[str] = (), kinds: Iterable[str] = ()
+    store: Store,
+    record: CommitRecord,
+    *,
+    vendors: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    described: Sequence[Change] | None = None,
 ) -> Entry | None:
     """The record with its changes, kept to the vendors (IRIs) and kinds asked; None when no change of
     those kinds is left.
@@ -95,9 +100,11 @@ def entry(
     The vendors' own changes are kept when the description attributes some to
     them, else all of the commit's (the log says it touched them). A commit
     whose changes no rule describes still has ``other`` changes, so an
-    unfiltered entry is never empty.
+    unfiltered entry is never empty. ``described`` is the record's description
+    when the caller has it already (the dispatcher describes a commit once for
+    all webhooks).
     """
-    changes = describe(store, record)
+    changes = list(describe(store, record) if described is None else described)
     named = frozenset(vendors)
     if named:
         changes = [c for c in changes if c.vendor in named] or changes

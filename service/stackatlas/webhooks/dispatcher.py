@@ -12,11 +12,12 @@ in order, per vendor and overall.
 
 Before a round sends anything, ``sa:attemptedThrough`` is moved to the last
 commit it may send (one commit); after it, the cursor, the log entries and the
-mark are written in one more commit. A commit at or below the mark may have
-reached the receiver already (a failed attempt, or a crash between sending and
-recording), so it is sent again marked ``redelivery``: duplicates happen only
-then, and always say so. A restart loses nothing: the cursor is in the store,
-and the next round starts after it.
+mark (back to the last commit really sent) are written in one more commit. A
+commit at or below the mark may have reached the receiver already (a failed
+attempt, or a crash between sending and recording), so it is sent again
+marked ``redelivery``: duplicates happen only then, and always say so. A
+restart loses nothing: the cursor is in the store, and the next round starts
+after it.
 
 **One dispatcher per store.** Only the process holding the store's dispatcher
 lock (``DIR/dispatcher.lock``, a ``flock`` the kernel drops when the process
@@ -37,6 +38,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +48,8 @@ import httpx
 
 from .. import __version__
 from ..config import Settings
-from ..history.log import commits_after
+from ..history.describe import Change, describe
+from ..history.log import CommitRecord, commits_after
 from ..store import Store
 from .events import event_body, matching
 from .registry import Delivery, Progress, Webhook, allowed, attempts, record, webhooks
@@ -101,6 +104,7 @@ class Dispatcher:
     stopping: threading.Event = field(default_factory=threading.Event)
     _backoff: dict[str, _Backoff] = field(default_factory=dict)
     _client: httpx.Client | None = None
+    _described: Callable[[CommitRecord], list[Change]] = field(default=lambda commit: [])
 
     def client(self) -> httpx.Client:
         if self._client is None:
@@ -123,8 +127,19 @@ class Dispatcher:
         return min(waiting) if waiting else None
 
     def round(self) -> int:
-        """Deliver what is due to every webhook; the number of deliveries attempted."""
+        """Deliver what is due to every webhook; the number of deliveries attempted.
+
+        A commit is described once per round, whichever webhooks want it.
+        """
         sent = 0
+        cache: dict[int, list[Change]] = {}
+
+        def described(commit: CommitRecord) -> list[Change]:
+            if commit.sequence not in cache:
+                cache[commit.sequence] = describe(self.store, commit)
+            return cache[commit.sequence]
+
+        self._described = described
         for hook in webhooks(self.store):
             if self.stopping.is_set():
                 break
@@ -138,7 +153,9 @@ class Dispatcher:
         records = commits_after(self.store, hook.delivered_through, BATCH)
         if not records:
             return 0
-        wanted = [(r, found) for r in records if (found := matching(self.store, hook, r)) is not None]
+        wanted = [
+            (r, found) for r in records if (found := matching(self.store, hook, r, self._described)) is not None
+        ]
         progress = Progress(hook)
         if not wanted:  # nothing for this webhook: move the cursor past what was looked at
             progress.delivered_through = records[-1].sequence
@@ -151,6 +168,7 @@ class Dispatcher:
         matched = {r.sequence for r, _ in wanted}
         entries = dict(wanted)
         sent = 0
+        highest = hook.attempted_through
         for commit in records:
             if commit.sequence not in matched:
                 progress.delivered_through = commit.sequence
@@ -161,6 +179,7 @@ class Dispatcher:
             redelivery = commit.sequence <= hook.attempted_through
             result = self._send(hook, event_body(hook, entries[commit], attempt, redelivery), commit.sequence)
             sent += 1
+            highest = max(highest, commit.sequence)
             progress.log.append(
                 Delivery(
                     sequence=commit.sequence,
@@ -177,6 +196,8 @@ class Dispatcher:
                 break
             self._backoff.pop(hook.id, None)
             progress.delivered_through = commit.sequence
+        # the mark goes back to what was really sent: a commit the round never reached is not a redelivery
+        progress.attempted_through = highest
         record(self.store, progress, self.settings.webhook_log_keep)
         return sent
 

@@ -11,10 +11,12 @@ before (a previous attempt failed or was cut short). Receivers deduplicate on
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
 from ..feed.entries import Entry, entry
+from ..history.describe import Change
 from ..history.log import CommitRecord
 from ..store import Store
 from ..vocab import certification_iri, vendor_iri
@@ -29,12 +31,15 @@ def _mentions(record: CommitRecord, iris: frozenset[str]) -> bool:
     return False
 
 
-def matching(store: Store, hook: Webhook, record: CommitRecord) -> Entry | None:
+def matching(
+    store: Store, hook: Webhook, record: CommitRecord, described: Callable[[CommitRecord], Sequence[Change]]
+) -> Entry | None:
     """The commit's entry for this webhook, or None when its filter leaves nothing.
 
     Vendors: the commit touched one of them. Certifications: a quad it added
     or removed names one of them (a claim about it). Kinds: a change of one of
     them (and only those changes are sent). Several filters must all match.
+    ``described`` gives the commit's changes (cached by the dispatcher for the round).
     """
     f = hook.filter
     vendors = frozenset(str(vendor_iri(v)) for v in f.vendors)
@@ -44,7 +49,7 @@ def matching(store: Store, hook: Webhook, record: CommitRecord) -> Entry | None:
         record, frozenset(str(certification_iri(c)) for c in f.certifications)
     ):
         return None
-    return entry(store, record, vendors=vendors, kinds=f.kinds)
+    return entry(store, record, vendors=vendors, kinds=f.kinds, described=described(record))
 
 
 def event_body(hook: Webhook, found: Entry, attempt: int, redelivery: bool) -> bytes:

@@ -326,7 +326,8 @@ def record(store: Store, progress: Progress, keep: int) -> None:
         removed += [q for q in current if q.subject == node and q.predicate == _n(mark)]
         added.append(ox.Quad(node, _n(mark), _int(value), graph))
     for entry in progress.log:
-        d = _n(ID[f"webhook/{hook.id}/delivery/{entry.sequence}-{entry.attempt}"])
+        # unique even when trimming the log let an attempt number come round again
+        d = _n(ID[f"webhook/{hook.id}/delivery/{entry.sequence}-{entry.attempt}-{uuid.uuid4().hex[:8]}"])
 
         def q(p: object, o: ox.NamedNode | ox.Literal, d: ox.NamedNode = d) -> Quad:
             return ox.Quad(d, _n(p), o, graph)

@@ -364,3 +364,19 @@ def test_ingest_dry_run_describes_the_changes(scenario: Scenario) -> None:
     assert ("other", 'qualifiedDerivation removed: "Branch deployments for every pull request"') in texts
     assert "sections" in body  # next to the section diff
     assert history_entries(scenario.server.url)[0]["sequence"] == 6  # a dry run commits nothing
+
+
+def test_release_page_compares_two_releases(scenario: Scenario) -> None:
+    url = scenario.server.url
+    listing = httpx.get(f"{url}/releases", headers={"Accept": "text/html"})
+    assert listing.status_code == 200
+    assert "<td>r1</td><td>4</td>" in listing.text and "after the first curation round" in listing.text
+    page = httpx.get(f"{url}/releases", params={"from": "0", "to": "r1"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "What changed from commit 0 (commit 0) to release r1 (commit 4)" in page.text
+    assert "Claims changed (1)" in page.text and "Scores moved (2)" in page.text
+    assert "Dagster Cloud — FEDRAMP: not advertised → held (source: Dagster analysis page)" in page.text
+    assert "INPACT C: 5 → 4" in page.text and "alternative removed: Temporal" in page.text
+    assert "risk added" not in page.text  # commit 6 is after the release
+    bad = httpx.get(f"{url}/releases", params={"from": "r9", "to": "r1"}, headers={"Accept": "text/html"})
+    assert bad.status_code == 400 and "&#39;r9&#39; is not a commit number" in bad.text

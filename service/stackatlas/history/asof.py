@@ -36,6 +36,7 @@ from ..store.queries import history as queries
 from ..vocab import GRAPH, ONTOLOGY_GRAPH
 from .describe import Change, describe
 from .log import CommitRecord, commits_numbered, graph_commit_numbers, last_sequence, vendor_commit_numbers
+from .tags import release_named
 
 _SEQUENCE = re.compile(r"^#?(\d{1,18})$")
 _CONTEXT_GRAPHS = (
@@ -75,8 +76,6 @@ def resolve(store: Store, text: str, *, vendor: str | None = None) -> Point:
     Raises :class:`~stackatlas.errors.InputError` with what was expected when
     ``text`` is none of them.
     """
-    from .releases import release_named
-
     last = last_sequence(store)
     number = _SEQUENCE.match(text.strip())
     if number:

@@ -26,41 +26,14 @@ from ..errors import InputError
 from ..store import Store
 from ..store.audit import agent_iri, canonical
 from ..store.changes import Activity, ChangeSet, Committed, Quad
-from ..store.queries import history as queries
 from ..vocab import AUDIT_GRAPH, ID, RELEASES_GRAPH, SA, SERVICE_AGENT
 from .asof import rewind, scratch
 from .describe import Change, describe
 from .log import commits_numbered, last_sequence
+from .tags import Release, release_named, releases
 
 TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _HISTORY_GRAPHS = {str(AUDIT_GRAPH), str(RELEASES_GRAPH)}
-
-
-@dataclass(frozen=True)
-class Release:
-    tag: str
-    sequence: int
-    at: str
-    by: str
-    message: str | None
-
-
-def releases(store: Store) -> list[Release]:
-    """Every release, oldest first."""
-    return [
-        Release(
-            tag=str(r["tag"]),
-            sequence=int(str(r["sequence"])),
-            at=str(r["time"]),
-            by=str(r["agent"]),
-            message=str(r["message"]) if r["message"] is not None else None,
-        )
-        for r in store.system_select(queries.RELEASES)
-    ]
-
-
-def release_named(store: Store, tag: str) -> Release | None:
-    return next((r for r in releases(store) if r.tag == tag), None)
 
 
 def create_release(store: Store, tag: str, agent: str, message: str | None = None) -> tuple[Release, Committed]:

@@ -140,7 +140,7 @@ def history_at_scale(directory: str, commits: str, reads: str, through_commit: s
             assert past and not any(q.predicate == role for q in past if "bench role" in str(q.object))
             t = time.perf_counter()
             quads = asof.vendor_at(store, vendor, point)
-            record = rm.Reader(asof.scratch(store, quads)).read([vendor])[vendor]
+            record = rm.reader_for(asof.scratch(store, quads)).read([vendor])[vendor]
             read_s.append(time.perf_counter() - t)
             assert record is not None
             t = time.perf_counter()

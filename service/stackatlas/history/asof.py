@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, time
 import pyoxigraph as ox
 from rdflib.namespace import PROV, RDFS
 
+from .. import readmodel as rm
 from ..errors import InputError
 from ..store import OxigraphStore, Store
 from ..store.audit import canonical, vendor_graphs, vendor_of_node
@@ -171,7 +172,11 @@ def _context(store: Store) -> list[Quad]:
 
 def scratch(store: Store, quads: Iterable[Quad]) -> OxigraphStore:
     """An in-memory store holding ``quads`` and, as they are now, the ontology, the vocabularies and the
-    names of the vendors the quads point at: what the read model needs to read a past vendor."""
+    names of the vendors the quads point at: what the read model needs to read a past vendor.
+
+    Its read model (``readmodel.reader_for(result)``) starts with the current
+    store's concepts, which are those of the same vocabularies.
+    """
     past = list(quads)
     own = {q.graph_name for q in past}
     context = [q for q in _context(store) if q.graph_name not in own]
@@ -188,6 +193,9 @@ def scratch(store: Store, quads: Iterable[Quad]) -> OxigraphStore:
     result = OxigraphStore()
     result.ox.extend(past + context)
     result.bump_generation()
+    # the scratch store's read model: the vocabularies are the current ones, so are their concepts
+    concepts = rm.reader_for(store).concepts()
+    rm.reader_for(result).cached("concepts", lambda: concepts)
     return result
 
 

@@ -127,7 +127,7 @@ async def switch_to(info: Info, vendor: str, when: str) -> bool:
     if past is None:
         return False
     info.context.as_of = (vendor, point.sequence)  # type: ignore[attr-defined]
-    info.context.loaders = Loaders(rm.Reader(past))
+    info.context.loaders = Loaders(rm.reader_for(past))
     return True
 
 

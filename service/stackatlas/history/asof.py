@@ -21,6 +21,8 @@ of that day, UTC); release tags name the commit their release recorded.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -28,6 +30,7 @@ from datetime import UTC, date, datetime, time
 import pyoxigraph as ox
 from rdflib.namespace import PROV, RDFS
 
+from .. import readmodel as rm
 from ..errors import InputError
 from ..store import OxigraphStore, Store
 from ..store.audit import canonical, vendor_graphs, vendor_of_node
@@ -150,26 +153,49 @@ def vendor_at(store: Store, vendor: str, point: Point | int) -> set[Quad]:
     return {q for quads in vendor_graphs_at(store, vendor, point).values() for q in quads}
 
 
+_context_cache: weakref.WeakKeyDictionary[Store, tuple[int, list[Quad]]] = weakref.WeakKeyDictionary()
+_context_lock = threading.Lock()
+
+
+def _context(store: Store) -> list[Quad]:
+    """The ontology and vocabularies, read once per store generation (every asOf read needs them)."""
+    generation = store.generation
+    with _context_lock:
+        cached = _context_cache.get(store)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    quads = list(store.graph_quads(list(_CONTEXT_GRAPHS)))
+    with _context_lock:
+        _context_cache[store] = (generation, quads)
+    return quads
+
+
 def scratch(store: Store, quads: Iterable[Quad]) -> OxigraphStore:
     """An in-memory store holding ``quads`` and, as they are now, the ontology, the vocabularies and the
-    names of the vendors the quads point at: what the read model needs to read a past vendor."""
+    names of the vendors the quads point at: what the read model needs to read a past vendor.
+
+    Its read model (``readmodel.reader_for(result)``) starts with the current
+    store's concepts, which are those of the same vocabularies.
+    """
     past = list(quads)
-    context = list(store.graph_quads(list(_CONTEXT_GRAPHS)))
+    own = {q.graph_name for q in past}
+    context = [q for q in _context(store) if q.graph_name not in own]
     vendors = sorted(
         {v for q in past if isinstance(q.object, ox.NamedNode) and (v := vendor_of_node(q.object.value))}
     )
-    if vendors:
-        wanted = {ox.NamedNode(v) for v in vendors}
-        graphs = sorted({g for v in vendors for g in vendor_graphs(v)})
-        context += [q for q in store.graph_quads(graphs) if q.subject in wanted]
+    pairs = [(v, g) for v in vendors for g in vendor_graphs(v)]
+    named = {ox.NamedNode(v) for v in vendors}
+    context += [q for q in store.quads_around(pairs) if q.subject in named and q.graph_name not in own]
     sources = sorted(
         {q.object.value for q in past if q.predicate == _DERIVED and isinstance(q.object, ox.NamedNode)}
     )
     context += [q for q in store.quads_around([(s, _SOURCES_GRAPH) for s in sources]) if q.predicate == _LABEL]
-    own = {q.graph_name for q in past}
     result = OxigraphStore()
-    result.ox.extend(past + [q for q in context if q.graph_name not in own])
+    result.ox.extend(past + context)
     result.bump_generation()
+    # the scratch store's read model: the vocabularies are the current ones, so are their concepts
+    concepts = rm.reader_for(store).concepts()
+    rm.reader_for(result).cached("concepts", lambda: concepts)
     return result
 
 

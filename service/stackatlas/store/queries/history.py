@@ -43,18 +43,6 @@ def commits_numbered(sequences: Iterable[Term]) -> str:
     )
 
 
-def commits_named(commits: Iterable[Term]) -> str:
-    """The commits with the given IRIs (fields as :func:`commits_numbered`)."""
-    return (
-        sparql_prologue()
-        + f"""SELECT ?commit ?sequence ?agent ?message ?interface ?time ?added ?removed WHERE {{
-    {values_clause("commit", commits)}
-    GRAPH {_AUDIT} {{{_COMMIT_FIELDS}
-    }}
-}} ORDER BY ?sequence"""
-    )
-
-
 def touched(commits: Iterable[Term]) -> str:
     """The graphs (``sa:touchedGraph``) and vendors (``sa:touchedVendor``) each commit changed."""
     return (

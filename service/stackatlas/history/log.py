@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..store import Store
 from ..store.audit import touched_vendors, vendor_graphs
-from ..store.changes import Quad
+from ..store.changes import Change, Quad
 from ..store.queries import history as queries
 from ..store.terms import iri, literal
 
@@ -49,6 +49,10 @@ class CommitRecord:
     vendors: tuple[str, ...]
     added: frozenset[Quad]
     removed: frozenset[Quad]
+    descriptions: tuple[Change, ...] | None = None
+    """The changes in the catalog's words stored with the commit when it was made; None for a commit
+    recorded before descriptions were stored (:func:`stackatlas.history.describe.describe` then
+    works them out)."""
 
 
 def parse_nquads(text: str) -> frozenset[Quad]:
@@ -80,6 +84,7 @@ def _records(store: Store, rows: list[dict[str, object]]) -> list[CommitRecord]:
             graphs.setdefault(commit, []).append(str(row["graph"]))
         if row["vendor"] is not None:
             vendors.setdefault(commit, set()).add(str(row["vendor"]))
+    described = _descriptions(store, rows)
     records = []
     for r in rows:
         commit = str(r["commit"])
@@ -99,9 +104,21 @@ def _records(store: Store, rows: list[dict[str, object]]) -> list[CommitRecord]:
                 vendors=tuple(sorted(found)),
                 added=added,
                 removed=removed,
+                descriptions=described.get(commit),
             )
         )
     return records
+
+
+def _descriptions(store: Store, rows: list[dict[str, object]]) -> dict[str, tuple[Change, ...]]:
+    """The stored descriptions of the commits that have them, in the order they were written."""
+    found: dict[str, list[tuple[int, Change]]] = {}
+    for row in store.system_select(queries.descriptions(iri(str(r["commit"])) for r in rows)):
+        items = found.setdefault(str(row["commit"]), [])
+        if row["order"] is not None:
+            change = Change(str(row["kind"]), str(row["vendor"]), str(row["text"]))
+            items.append((int(str(row["order"])), change))
+    return {commit: tuple(c for _, c in sorted(items, key=lambda i: i[0])) for commit, items in found.items()}
 
 
 def commits_numbered(store: Store, sequences: Iterable[int]) -> list[CommitRecord]:

@@ -56,6 +56,28 @@ def touched(commits: Iterable[Term]) -> str:
     )
 
 
+def descriptions(commits: Iterable[Term]) -> str:
+    """The changes in the catalog's words stored with each commit (``sa:ChangeDescription``).
+
+    A commit described when it was made has ``sa:changeCount`` (0 or more) and
+    that many descriptions; one recorded before has neither (no row).
+    """
+    return (
+        sparql_prologue()
+        + f"""SELECT ?commit ?count ?order ?kind ?vendor ?text WHERE {{
+    {values_clause("commit", commits)}
+    GRAPH {_AUDIT} {{
+        ?commit sa:changeCount ?count .
+        OPTIONAL {{
+            ?commit sa:describedChange ?change .
+            ?change sa:changeOrder ?order ; sa:changeKind ?kind ;
+                sa:changeVendor ?vendor ; sa:changeText ?text .
+        }}
+    }}
+}}"""
+    )
+
+
 def vendor_commits(vendors: Iterable[Term], graphs: Iterable[Term]) -> str:
     """Sequence numbers and times of the commits that touched the vendors or the graphs.
 
@@ -102,13 +124,19 @@ RELEASES = (
 
 
 def labels(nodes: Iterable[Term]) -> str:
-    """Names of the nodes: ``skos:notation``, ``skos:prefLabel`` and ``rdfs:label``."""
+    """Names of the nodes: ``skos:notation``, ``skos:prefLabel`` and ``rdfs:label``.
+
+    One ``UNION`` branch per property, each a lookup by subject and predicate:
+    a ``VALUES ?p`` next to ``VALUES ?node`` is evaluated by pyoxigraph as a
+    scan of the catalog (76 ms instead of 1.2 ms at 1,000 vendors).
+    """
     return (
         sparql_prologue()
         + f"""SELECT ?node ?p ?label WHERE {{
     {values_clause("node", nodes)}
-    VALUES ?p {{ skos:notation skos:prefLabel rdfs:label }}
-    ?node ?p ?label .
+    {{ ?node skos:notation ?label BIND (skos:notation AS ?p) }}
+    UNION {{ ?node skos:prefLabel ?label BIND (skos:prefLabel AS ?p) }}
+    UNION {{ ?node rdfs:label ?label BIND (rdfs:label AS ?p) }}
 }}"""
     )
 

@@ -27,6 +27,7 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 from ..auth import Principal
 from ..auth.http import check
 from ..errors import PreconditionFailed, StackatlasError
+from ..history.log import last_sequence
 from ..store import Store
 from ..store.changes import ChangeSet, Quad
 from ..store.queries import writes as queries
@@ -491,10 +492,11 @@ class CommitConnection:
 
 
 def read_commits(store: Store, first: int, before: int | None) -> tuple[list[Commit], bool]:
-    bound = literal(before if before is not None else 2**62)
-    rows = store.system_select(queries.commits_page(first + 1), {"before": bound})
-    more = len(rows) > first
-    rows = rows[:first]
+    # numbers are gap-free: the page is the ``first`` numbers below ``before`` (or the latest)
+    top = min(before - 1, last_sequence(store)) if before is not None else last_sequence(store)
+    numbers = range(top, max(0, top - first), -1)
+    rows = store.system_select(queries.commits_page(literal(n) for n in numbers)) if numbers else []
+    more = top - first > 0
     touched: dict[str, list[str]] = {}
     if rows:
         for row in store.system_select(queries.commit_graphs(iri(str(r["commit"])) for r in rows)):

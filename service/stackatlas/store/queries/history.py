@@ -25,10 +25,20 @@ _COMMIT_FIELDS = """
             sa:commitMessage ?message ; sa:interface ?interface ; prov:endedAtTime ?time ;
             sa:addedQuads ?added ; sa:removedQuads ?removed ."""
 
-LAST_SEQUENCE = (
-    sparql_prologue() + f"SELECT (MAX(?n) AS ?last) WHERE {{ GRAPH {_AUDIT} {{ ?commit sa:sequence ?n }} }}"
-)
-"""The highest commit number so far (unbound before the first commit)."""
+
+def existing_sequences(sequences: Iterable[Term]) -> str:
+    """Which of the given commit numbers (``xsd:integer`` literals) exist: one index lookup each.
+
+    Numbers are gap-free, so probing a few of them finds the latest commit in
+    a handful of lookups, where ``MAX(?sequence)`` reads every commit.
+    """
+    return (
+        sparql_prologue()
+        + f"""SELECT ?sequence WHERE {{
+    {values_clause("sequence", sequences)}
+    GRAPH {_AUDIT} {{ ?commit sa:sequence ?sequence }}
+}}"""
+    )
 
 
 def commits_numbered(sequences: Iterable[Term]) -> str:

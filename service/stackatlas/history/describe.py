@@ -167,7 +167,9 @@ class _Describer:
                 own[q.subject.value][q.predicate.value] = q.object.value
         found: dict[str, dict[str, str]] = defaultdict(dict)
         if wanted:
-            for row in self.store.select(queries.labels(iri(n) for n in wanted)):
+            # system_select: the nodes are the catalog's (no system graph names them), and a public
+            # read of a store with system graphs first lists every public graph (catalog-sized)
+            for row in self.store.system_select(queries.labels(iri(n) for n in wanted)):
                 found[str(row["node"])].setdefault(str(row["p"]), str(row["label"]))
         for node in wanted:
             labels = {**found.get(node, {}), **own.get(node, {})}
@@ -235,7 +237,7 @@ class _Describer:
         if graph is None:
             return None
         if graph not in self.sources:
-            rows = self.store.select(queries.graph_sources([iri(graph)]))
+            rows = self.store.system_select(queries.graph_sources([iri(graph)]))  # a public graph, named
             self.sources[graph] = ", ".join(
                 sorted(
                     {str(r["label"]) if r["label"] is not None else _local_name(str(r["source"])) for r in rows}

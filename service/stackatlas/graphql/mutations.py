@@ -491,11 +491,19 @@ class CommitConnection:
     has_next_page: bool
 
 
+def _commit_rows(store: Store, top: int, first: int) -> list[dict[str, object]]:
+    """The commits numbered ``top`` and the ``first - 1`` below it, newest first."""
+    numbers = range(top, max(0, top - first), -1)
+    return store.system_select(queries.commits_page(literal(n) for n in numbers)) if numbers else []  # type: ignore[return-value]
+
+
 def read_commits(store: Store, first: int, before: int | None) -> tuple[list[Commit], bool]:
     # numbers are gap-free: the page is the ``first`` numbers below ``before`` (or the latest)
-    top = min(before - 1, last_sequence(store)) if before is not None else last_sequence(store)
-    numbers = range(top, max(0, top - first), -1)
-    rows = store.system_select(queries.commits_page(literal(n) for n in numbers)) if numbers else []
+    top = before - 1 if before is not None else last_sequence(store)
+    rows = _commit_rows(store, top, first)
+    if before is not None and len(rows) < min(first, max(0, top)):  # a cursor past the latest commit
+        top = min(top, last_sequence(store))
+        rows = _commit_rows(store, top, first)
     more = top - first > 0
     touched: dict[str, list[str]] = {}
     if rows:

@@ -102,13 +102,21 @@ def _records(store: Store, rows: list[dict[str, object]]) -> list[CommitRecord]:
         return []
     graphs: dict[str, list[str]] = {}
     vendors: dict[str, set[str]] = {}
+    counted: set[str] = set()
+    words: dict[str, list[tuple[int, Change]]] = {}
     for row in store.system_select(queries.touched(iri(str(r["commit"])) for r in rows)):
         commit = str(row["commit"])
         if row["graph"] is not None:
             graphs.setdefault(commit, []).append(str(row["graph"]))
         if row["vendor"] is not None:
             vendors.setdefault(commit, set()).add(str(row["vendor"]))
-    described = _descriptions(store, rows)
+        if row["count"] is not None:
+            counted.add(commit)
+        if row["order"] is not None:
+            change = Change(str(row["kind"]), str(row["about"]), str(row["text"]))
+            words.setdefault(commit, []).append((int(str(row["order"])), change))
+    # stored words, in the order they were written; None for commits recorded before they were stored
+    described = {c: tuple(w for _, w in sorted(words.get(c, []), key=lambda i: i[0])) for c in counted}
     records = []
     for r in rows:
         commit = str(r["commit"])
@@ -132,17 +140,6 @@ def _records(store: Store, rows: list[dict[str, object]]) -> list[CommitRecord]:
             )
         )
     return records
-
-
-def _descriptions(store: Store, rows: list[dict[str, object]]) -> dict[str, tuple[Change, ...]]:
-    """The stored descriptions of the commits that have them, in the order they were written."""
-    found: dict[str, list[tuple[int, Change]]] = {}
-    for row in store.system_select(queries.descriptions(iri(str(r["commit"])) for r in rows)):
-        items = found.setdefault(str(row["commit"]), [])
-        if row["order"] is not None:
-            change = Change(str(row["kind"]), str(row["vendor"]), str(row["text"]))
-            items.append((int(str(row["order"])), change))
-    return {commit: tuple(c for _, c in sorted(items, key=lambda i: i[0])) for commit, items in found.items()}
 
 
 def commits_numbered(store: Store, sequences: Iterable[int]) -> list[CommitRecord]:

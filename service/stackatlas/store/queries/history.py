@@ -54,34 +54,23 @@ def commits_numbered(sequences: Iterable[Term]) -> str:
 
 
 def touched(commits: Iterable[Term]) -> str:
-    """The graphs (``sa:touchedGraph``) and vendors (``sa:touchedVendor``) each commit changed."""
-    return (
-        sparql_prologue()
-        + f"""SELECT ?commit ?graph ?vendor WHERE {{
-    {values_clause("commit", commits)}
-    GRAPH {_AUDIT} {{
-        {{ ?commit sa:touchedGraph ?graph }} UNION {{ ?commit sa:touchedVendor ?vendor }}
-    }}
-}}"""
-    )
-
-
-def descriptions(commits: Iterable[Term]) -> str:
-    """The changes in the catalog's words stored with each commit (``sa:ChangeDescription``).
+    """The graphs (``sa:touchedGraph``) and vendors (``sa:touchedVendor``) each commit changed, and the
+    changes in the catalog's words stored with it (``sa:ChangeDescription``), in one query.
 
     A commit described when it was made has ``sa:changeCount`` (0 or more) and
-    that many descriptions; one recorded before has neither (no row).
+    that many descriptions; one recorded before has neither (no ``?count`` row).
     """
     return (
         sparql_prologue()
-        + f"""SELECT ?commit ?count ?order ?kind ?vendor ?text WHERE {{
+        + f"""SELECT ?commit ?graph ?vendor ?count ?order ?kind ?about ?text WHERE {{
     {values_clause("commit", commits)}
     GRAPH {_AUDIT} {{
-        ?commit sa:changeCount ?count .
-        OPTIONAL {{
+        {{ ?commit sa:touchedGraph ?graph }}
+        UNION {{ ?commit sa:touchedVendor ?vendor }}
+        UNION {{ ?commit sa:changeCount ?count }}
+        UNION {{
             ?commit sa:describedChange ?change .
-            ?change sa:changeOrder ?order ; sa:changeKind ?kind ;
-                sa:changeVendor ?vendor ; sa:changeText ?text .
+            ?change sa:changeOrder ?order ; sa:changeKind ?kind ; sa:changeVendor ?about ; sa:changeText ?text .
         }}
     }}
 }}"""

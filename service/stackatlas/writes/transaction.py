@@ -195,9 +195,9 @@ def write(
                     store.commit(ChangeSet(), stale, None)  # raises PreconditionFailed with the message
             changes = build(store)
             seen = store.versions(changes.graphs)
-            before = store.graph_quads(changes.graphs)
-            report = check(store, changes, before) if changes else Report([], rdflib.Graph())
-            described = describe(store, changes, before) if changes else []
+            old = store.graph_quads(changes.graphs)  # the touched graphs, for the check and the words
+            report = check(store, changes, old) if changes else Report([], rdflib.Graph())
+            described = describe(store, changes, old) if changes else []
             outcome = Outcome(changes, report, versions=seen, descriptions=described)
             if dry_run:
                 return outcome

@@ -117,8 +117,7 @@ async def switch_to(info: Info, vendor: str, when: str) -> bool:
 
     def build() -> tuple[asof.Point, Store | None]:
         point = _point(store, when, vendor)
-        quads = asof.vendor_at(store, vendor, point)
-        return point, (asof.scratch(store, quads) if quads else None)
+        return point, asof.vendor_store(store, vendor, point)
 
     point, past = await store.run(build)
     current = getattr(info.context, "as_of", None)

@@ -290,6 +290,14 @@ class OxigraphStore(Store):
             found += store.quads_for_pattern(None, None, n, g)
         return found
 
+    def quads_about(self, pairs: Sequence[tuple[str, str]]) -> list[Quad]:
+        store = self.ox
+        return [
+            q
+            for node, graph in pairs
+            for q in store.quads_for_pattern(ox.NamedNode(node), None, None, ox.NamedNode(graph))
+        ]
+
     def versions(self, graphs: Sequence[str]) -> dict[str, str]:
         return _versions_in(self.ox, graphs)
 

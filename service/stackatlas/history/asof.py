@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import pyoxigraph as ox
-from rdflib.namespace import PROV, RDFS
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from .. import readmodel as rm
 from ..errors import InputError
@@ -37,7 +37,7 @@ from ..store import OxigraphStore, Store
 from ..store.audit import canonical, vendor_graphs, vendor_of_node
 from ..store.changes import ChangeSet, Quad
 from ..store.queries import history as queries
-from ..vocab import GRAPH, ONTOLOGY_GRAPH
+from ..vocab import GRAPH, ONTOLOGY_GRAPH, SA
 from .describe import Change, describe
 from .log import CommitRecord, commits_numbered, graph_commit_numbers, last_sequence, vendor_commit_numbers
 from .tags import release_named
@@ -51,6 +51,8 @@ _CONTEXT_GRAPHS = (
 _SOURCES_GRAPH = f"{GRAPH}sources"
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 _LABEL = ox.NamedNode(str(RDFS.label))
+_NAMES = tuple(str(p) for p in (RDF.type, SKOS.prefLabel, SKOS.altLabel, RDFS.label, SA.layer))
+"""What a vendor pointed at is read by (``readmodel`` references: names, types, layer)."""
 
 
 @dataclass(frozen=True)
@@ -184,12 +186,12 @@ def scratch(store: Store, quads: Iterable[Quad]) -> OxigraphStore:
     vendors = sorted(
         {v for q in past if isinstance(q.object, ox.NamedNode) and (v := vendor_of_node(q.object.value))}
     )
-    pairs = [(v, g) for v in vendors for g in vendor_graphs(v)]
-    context += [q for q in store.quads_about(pairs) if q.graph_name not in own]
+    pairs = [(v, g) for v in vendors for g in vendor_graphs(v) if ox.NamedNode(g) not in own]
+    context += store.quads_about(pairs, _NAMES)
     sources = sorted(
         {q.object.value for q in past if q.predicate == _DERIVED and isinstance(q.object, ox.NamedNode)}
     )
-    context += [q for q in store.quads_about([(s, _SOURCES_GRAPH) for s in sources]) if q.predicate == _LABEL]
+    context += store.quads_about([(s, _SOURCES_GRAPH) for s in sources], [_LABEL.value])
     result = OxigraphStore()
     result.ox.extend(past + context)
     result.bump_generation()

@@ -264,6 +264,22 @@ def test_graphql_and_linked_data_as_of_agree_with_what_was_written(scenario: Sce
     assert by_time == gql(url, query % "2")["vendor"]
     assert gql(url, query % "r1")["vendor"] == at4  # the release names commit 4
     assert gql(url, query % "2020-01-01")["vendor"]["inpact"]["total"] == 27  # before any commit
+    # several points in one request, next to the current catalog, each reading its own state
+    both = gql(
+        url,
+        """{ at1: vendor(id: "dagster", asOf: "1") { inpact { total } alternatives { vendor { id name } } }
+        at4: vendor(id: "dagster", asOf: "4") { inpact { total } alternatives { vendor { id name } } }
+        now: vendor(id: "dagster") { inpact { total } risks { description } }
+        vendors(search: "Dagster") { edges { node { id } } } }""",
+    )
+    assert both["at1"]["inpact"]["total"] == 27 and both["at4"]["inpact"]["total"] == 26
+    temporal = [a["vendor"] for a in both["at1"]["alternatives"] if a["vendor"]["id"] == "temporal"]
+    assert temporal == [{"id": "temporal", "name": "Temporal"}]  # its name, as it is now
+    assert "temporal" not in {a["vendor"]["id"] for a in both["at4"]["alternatives"]}
+    assert "Branch deployments leak secrets into preview environments" in {
+        r["description"] for r in both["now"]["risks"]
+    }
+    assert "dagster" in {e["node"]["id"] for e in both["vendors"]["edges"]}
     # linked data: the same states
     page3 = httpx.get(f"{url}/id/vendor/dagster", params={"asOf": "3", "format": "nt"})
     page4 = httpx.get(f"{url}/id/vendor/dagster", params={"asOf": "4", "format": "nt"})

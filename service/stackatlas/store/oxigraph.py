@@ -302,6 +302,12 @@ class OxigraphStore(Store):
         assert isinstance(result, ox.QuerySolutions)
         return _rows(result)
 
+    def _applied(self, graphs: list[str], quads: list[Quad]) -> None:
+        """Told what a commit just did (``graphs`` replaced, ``quads`` inserted) before it is published.
+
+        Nothing to do in memory; the on-disk store keeps its public copy in step with it.
+        """
+
     def commit(
         self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
     ) -> Committed:
@@ -346,6 +352,7 @@ class OxigraphStore(Store):
                 insert += record
             # one update request is one transaction, in memory and on RocksDB alike
             target.update(write_queries.commit_update([iri(g) for g in graphs], insert))
+            self._applied(graphs, insert)
             self.bump_generation()
             return Committed(commit_iri, new_versions, len(changes.added), len(changes.removed))
 

@@ -309,10 +309,11 @@ def _public_graphs(store: pyoxigraph.Store) -> dict[str, rdflib.Graph]:
 
 def test_the_public_copy_follows_every_kind_of_commit(tmp_path: Path):
     """The writer keeps the copy readers open (no system graphs) in step with the primary: commits
-    that add, replace and delete graphs (blank nodes included), a token (a system graph) and a
-    change made outside ``commit`` (which rebuilds the copy) all leave it equal to the primary
-    without its system graphs."""
+    that add, replace and delete graphs (blank nodes included), a refused commit, a token (a system
+    graph) and a change made outside ``commit`` (which rebuilds the copy) all leave it equal to the
+    primary without its system graphs."""
     from stackatlas.auth.tokens import add_token
+    from stackatlas.errors import PreconditionFailed
     from stackatlas.store.changes import ChangeSet
     from stackatlas.writes.transaction import activity
 
@@ -329,6 +330,8 @@ def test_the_public_copy_follows_every_kind_of_commit(tmp_path: Path):
             pyoxigraph.Quad(claim, pyoxigraph.NamedNode(LABEL), pyoxigraph.Literal("mirror check"), name),
         ]
         store.commit(ChangeSet.of(added), {}, activity("test", "add", "test"))
+        with pytest.raises(PreconditionFailed):  # refused inside the commit: nothing to replay
+            store.commit(ChangeSet.of(added[:1]), {dagster: "stale"}, activity("test", "refused", "test"))
         add_token(store, "mirror-test", "write")
         store.commit(
             ChangeSet.between(store.graph_quads([dagster]), []), {}, activity("test", "delete", "test")

@@ -303,7 +303,8 @@ class OxigraphStore(Store):
         return _rows(result)
 
     def _applied(self, graphs: list[str], quads: list[Quad]) -> None:
-        """Told what a commit just did (``graphs`` replaced, ``quads`` inserted) before it is published.
+        """Told what a commit did (``graphs`` replaced, ``quads`` inserted; nothing yet when both are
+        empty) before it is published.
 
         Nothing to do in memory; the on-disk store keeps its public copy in step with it.
         """
@@ -312,6 +313,7 @@ class OxigraphStore(Store):
         self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
     ) -> Committed:
         with self.exclusive() as target:
+            self._applied([], [])  # nothing yet: a refusal below leaves the store as it was
             # read what is current in the store written to (another process may have committed)
             current = _versions_in(target, sorted(set(changes.graphs) | set(expected_versions)))
             for graph, expected in expected_versions.items():

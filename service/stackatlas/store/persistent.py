@@ -134,12 +134,11 @@ class PersistentStore(OxigraphStore):
         self._holds = writer
         self._mirror: ox.Store | None = None
         """The long-lived writer's copy of the primary without the system graphs (``public/``)."""
-        self._pending: tuple[int, list[str], list[Quad]] | None = None
-        """What the commit being published wrote (its block, graphs replaced, their quads), for the mirror."""
-        self._blocks = 0
-        """Exclusive blocks entered by this (long-lived) writer; ``_published`` is the count at the last
-        publish: a block that changed the primary without publishing leaves the mirror behind."""
-        self._published = 0
+        self._pending: list[tuple[list[str], list[Quad]]] | None = None
+        """What the primary got since the last publish, as commits to replay on the mirror (graphs
+        replaced, quads inserted); ``None`` when unknown, and then the mirror is rebuilt."""
+        self._told: bool | None = None
+        """Whether the exclusive block in progress said what it did (a commit); ``None`` outside one."""
         if writer:
             if not self._lock.held:
                 self._lock.acquire(wait=False)
@@ -188,8 +187,13 @@ class PersistentStore(OxigraphStore):
     def exclusive(self) -> Iterator[pyoxigraph.Store]:
         with self._writing:
             if self._primary is not None and self._lock.held:
-                self._blocks += 1
-                yield self._primary
+                self._told = False
+                try:
+                    yield self._primary
+                finally:
+                    if not self._told:  # a change the mirror cannot replay, or none: rebuild to be sure
+                        self._pending = None
+                    self._told = None
                 return
             self._lock.acquire(wait=True)
             try:
@@ -211,10 +215,9 @@ class PersistentStore(OxigraphStore):
     def publish(self, **changes: object) -> Marker:
         """Checkpoint the primary as the next generation and point the marker at it (writer only)."""
         assert self._primary is not None
-        pending, self._pending = self._pending, None
-        # Only a commit made in the one block since the last publish may be replayed on the mirror.
-        replay = pending[1:] if pending and pending[0] == self._blocks == self._published + 1 else None
-        self._published = self._blocks
+        # Replay on the mirror only what a commit told (else a rebuild: a change made some other way,
+        # or a publish outside a write such as a start's).
+        replay, self._pending = (self._pending if self._told else None), None
         generation = self._marker.generation + 1
         name = f"{CHECKPOINTS}/{generation:010d}"
         (self.directory / CHECKPOINTS).mkdir(exist_ok=True)
@@ -241,13 +244,16 @@ class PersistentStore(OxigraphStore):
             setattr(marker, key, value)
         write_marker(self.directory, marker)
         self._marker = marker
+        self._pending = []  # the mirror is the primary without its system graphs again
         self._collect_checkpoints(keep=name)
         return marker
 
     def _applied(self, graphs: list[str], quads: list[Quad]) -> None:
-        # The commit in progress replaced ``graphs`` with ``quads`` in the primary; the publish
-        # that follows it (same exclusive block) applies the same to the mirror.
-        self._pending = (self._blocks, graphs, quads)
+        # The commit in progress replaced ``graphs`` with ``quads`` in the primary (nothing, when it
+        # stopped before its update); the publish that follows applies the same to the mirror.
+        self._told = True
+        if self._pending is not None and graphs:
+            self._pending.append((graphs, quads))
 
     def _system_graphs(self) -> list[pyoxigraph.NamedNode]:
         """The system graphs the primary holds (lists every graph: tens of ms at 10k vendors)."""
@@ -256,7 +262,7 @@ class PersistentStore(OxigraphStore):
             g for g in self._primary.named_graphs() if isinstance(g, ox.NamedNode) and is_system_graph(g.value)
         ]
 
-    def _publish_public(self, name: str, replay: tuple[list[str], list[Quad]] | None) -> str:
+    def _publish_public(self, name: str, replay: list[tuple[list[str], list[Quad]]] | None) -> str:
         """The copy of checkpoint ``name`` without the system graphs (the checkpoint itself without any).
 
         The long-lived writer keeps a mirror of the primary without the system
@@ -264,10 +270,10 @@ class PersistentStore(OxigraphStore):
         replaces the same public graphs in it with the same quads, and its
         checkpoint is the public copy — a flush and hard links, no store
         opened. Any other change to the primary (an import, the ontology
-        reloaded, an exclusive block that did not publish, a crashed writer's
-        leftovers) rebuilds the mirror from a
-        checkpoint of the primary, so it is never trusted across processes or
-        restarts. A writer that opens the primary for one write only
+        reloaded, an exclusive block that was not a commit, a publish that
+        failed) and the first publish of the process rebuild the mirror from
+        a checkpoint of the primary, so it is never trusted across processes
+        or restarts. A writer that opens the primary for one write only
         (``--workers N``) makes a second checkpoint of the primary and removes
         the system graphs from it, as it has no mirror to keep.
         """
@@ -276,15 +282,15 @@ class PersistentStore(OxigraphStore):
             if self._mirror is None or replay is None:
                 self._rebuild_mirror()
             else:
-                graphs, quads = replay
-                for replaced in graphs:
-                    if not is_system_graph(replaced):
-                        self._mirror.remove_graph(ox.NamedNode(replaced))
-                self._mirror.extend(
-                    q
-                    for q in quads
-                    if not (isinstance(q.graph_name, ox.NamedNode) and is_system_graph(q.graph_name.value))
-                )
+                for graphs, quads in replay:
+                    for replaced in graphs:
+                        if not is_system_graph(replaced):
+                            self._mirror.remove_graph(ox.NamedNode(replaced))
+                    self._mirror.extend(
+                        q
+                        for q in quads
+                        if not (isinstance(q.graph_name, ox.NamedNode) and is_system_graph(q.graph_name.value))
+                    )
             assert self._mirror is not None
             return self._checkpoint(self._mirror, f"{name}.public")
         system = self._system_graphs()

@@ -196,10 +196,11 @@ generated catalog in an on-disk store held by one writer (as `serve --store`
 with one worker; the store is loaded and compacted first, not timed), against the
 baseline a write would cost if it were validated like a start from files: one
 SHACL run over the whole catalog (`validate_store`) as the writes left it, in a
-second process with its own time budget. Writes add one `sa:role` to vendors spread over the catalog; each is
-timed end to end, with a span around the local check (the rest is the build, the
-commit and the publish). The goal of issue 12 is a p50 of at most 200 ms at 10,000
-vendors. Single runs on a shared 2-core machine.
+second process with its own time budget. Writes add one `sa:role` to vendors
+spread over the catalog; each is timed end to end, with a span around the local
+check (the rest is the build, the commit and the publish). The goal of issue 12
+is a p50 of at most 200 ms at 10,000 vendors. Single runs on a shared 2-core
+machine.
 
 {table}
 {reproduce_footer(command_line("bench_writes.py", args, "budget", "writes", "baseline_budget"))}"""

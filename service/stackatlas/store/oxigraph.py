@@ -316,10 +316,18 @@ class OxigraphStore(Store):
         assert isinstance(result, ox.QuerySolutions)
         return _rows(result)
 
+    def _applied(self, graphs: list[str], quads: list[Quad]) -> None:
+        """Told what a commit did (``graphs`` replaced, ``quads`` inserted; nothing yet when both are
+        empty) before it is published.
+
+        Nothing to do in memory; the on-disk store keeps its public copy in step with it.
+        """
+
     def commit(
         self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
     ) -> Committed:
         with self.exclusive() as target:
+            self._applied([], [])  # nothing yet: a refusal below leaves the store as it was
             # read what is current in the store written to (another process may have committed)
             current = _versions_in(target, sorted(set(changes.graphs) | set(expected_versions)))
             for graph, expected in expected_versions.items():
@@ -359,6 +367,7 @@ class OxigraphStore(Store):
                 insert += record
             # one update request is one transaction, in memory and on RocksDB alike
             target.update(write_queries.commit_update([iri(g) for g in graphs], insert))
+            self._applied(graphs, insert)
             self.bump_generation()
             return Committed(commit_iri, new_versions, len(changes.added), len(changes.removed))
 

@@ -290,6 +290,20 @@ class OxigraphStore(Store):
             found += store.quads_for_pattern(None, None, n, g)
         return found
 
+    def quads_about(
+        self, pairs: Sequence[tuple[str, str]], predicates: Sequence[str] | None = None
+    ) -> list[Quad]:
+        store = self.ox
+        wanted: list[ox.NamedNode | None] = (
+            [None] if predicates is None else [ox.NamedNode(p) for p in predicates]
+        )
+        return [
+            q
+            for node, graph in pairs
+            for p in wanted
+            for q in store.quads_for_pattern(ox.NamedNode(node), p, None, ox.NamedNode(graph))
+        ]
+
     def versions(self, graphs: Sequence[str]) -> dict[str, str]:
         return _versions_in(self.ox, graphs)
 

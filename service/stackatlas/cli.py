@@ -134,9 +134,10 @@ def serve(
         typer.Option(help="Data file or directory, repeatable (env STACKATLAS_DATA)."),
     ] = None,
     store: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="On-disk store directory; the first start imports --data into it (env STACKATLAS_STORE)."
+            help="On-disk store directory; the first start imports --data into it; or a SPARQL engine's "
+            "http:// URL to serve as a stateless replica (env STACKATLAS_STORE)."
         ),
     ] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (env STACKATLAS_WORKERS).")] = None,
@@ -177,7 +178,10 @@ def serve(
 def import_(
     data: Annotated[list[Path], typer.Argument(help="Data files or directories (the graph_data/ layout).")],
     store: Annotated[
-        Path | None, typer.Option(help="Store directory, created if missing (env STACKATLAS_STORE).")
+        str | None,
+        typer.Option(
+            help="Store directory, created if missing, or an empty SPARQL engine's URL (env STACKATLAS_STORE)."
+        ),
     ] = None,
     replace: Annotated[
         bool,
@@ -194,8 +198,19 @@ def import_(
     """
     from .loader import catalog_sources
     from .persistence import default_store, import_store, say
+    from .store.remote import is_remote
 
-    directory = default_store(store)
+    if store is None:
+        from .config import Settings
+
+        store = Settings().store_url
+    if is_remote(store):
+        from .remote_import import import_remote
+
+        assert store is not None
+        import_remote(store, catalog_sources(data), allow_invalid=allow_invalid)
+        return
+    directory = default_store(Path(store) if store is not None else None)
     imported = import_store(directory, catalog_sources(data), replace=replace, allow_invalid=allow_invalid)
     say(f"store {directory}: imported {len(imported):,} quads at generation {imported.generation}")
     imported.close()
@@ -318,7 +333,9 @@ class Scope(StrEnum):
     admin = "admin"
 
 
-StoreOption = Annotated[Path, typer.Option("--store", help="The on-disk store directory (serve --store DIR).")]
+StoreOption = Annotated[
+    str, typer.Option("--store", help="The on-disk store directory (serve --store DIR) or SPARQL engine URL.")
+]
 
 
 @token_app.command("add")

@@ -1,0 +1,199 @@
+"""Queries and updates of the remote store (:mod:`stackatlas.store.remote`): a SPARQL engine over HTTP.
+
+The engine holds everything: the catalog's graphs, the system graphs (tokens,
+versions) and the store's generation, kept as the version of the versions
+graph itself (``<graph/system/versions> sa:version N``): every commit changes
+the versions graph, so its version counts the commits.
+
+A commit is one update request, which Oxigraph (like every engine that
+implements SPARQL 1.1 Update over a transactional store) applies as one
+transaction, made conditional by a *gate*: the first operation inserts a
+receipt only if every version the writer read is still current, and every
+later operation acts only where that receipt is. A concurrent commit from
+another replica that changed a version first leaves no receipt, so nothing of
+this one is applied; the writer looks for its receipt afterwards to know.
+Terms reach the text through :mod:`stackatlas.store.terms`, never as strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pyoxigraph as ox
+
+from ...vocab import AUDIT_GRAPH, VERSIONS_GRAPH, sparql_prologue
+from ..query_safety import _TOKEN
+from ..terms import Bindings, Term, data_block, iri, literal, sparql_term, values_clause, variable
+
+_VERSIONS = sparql_term(iri(VERSIONS_GRAPH))
+
+
+def bind(query: str, bindings: Bindings | None) -> str:
+    """The query with its parameters fixed, as pyoxigraph's ``substitutions`` fix them in the embedded store.
+
+    A one-row ``VALUES`` block goes at the start of every ``WHERE { … }``
+    group (sub-queries included, where the parameter restricts the pattern
+    before it is evaluated; a trailing ``VALUES`` would join only the
+    sub-query's full result), or after the query when it has no ``WHERE``
+    keyword. Terms are written by :func:`~stackatlas.store.terms.sparql_term`;
+    keywords are found with the safety check's tokenizer, which skips strings,
+    comments and IRIs.
+    """
+    if not bindings:
+        return query
+    names = " ".join(f"?{variable(name).value}" for name in bindings)
+    row = " ".join(sparql_term(term) for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({row}) }} "
+    positions: list[int] = []
+    after_where = False
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        if after_where and kind == "other" and match.group() == "{":
+            positions.append(match.end())
+        after_where = kind == "word" and match.group().upper() == "WHERE"
+    if not positions:
+        return f"{query}\n{block}"
+    for position in reversed(positions):
+        query = query[:position] + block + query[position:]
+    return query
+
+
+PING = "ASK { }"
+"""The cheapest question an engine answers: is it there."""
+
+GENERATION = (
+    sparql_prologue()
+    + f"SELECT ?generation WHERE {{ GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version ?generation }} }}"
+)
+"""The store's generation (unbound before the first commit)."""
+
+NAMED_GRAPHS = "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?s ?p ?o } }"
+"""Every named graph that holds a quad (the caller leaves out the system graphs)."""
+
+COUNT_QUADS = """SELECT (COUNT(*) AS ?quads) ?system WHERE {
+    GRAPH ?graph { ?s ?p ?o } FILTER(!STRSTARTS(STR(?graph), ?system))
+} GROUP BY ?system"""
+"""Quads outside the system graphs; binds ``system`` (the system graphs' IRI prefix)."""
+
+ANY_QUAD = "ASK { { ?s ?p ?o } UNION { GRAPH ?graph { ?s ?p ?o } } }"
+"""Whether the engine holds anything at all (an import goes only into an empty engine)."""
+
+
+def versions(graphs: Iterable[Term]) -> str:
+    """Each graph's version, for the graphs that have one."""
+    return (
+        sparql_prologue()
+        + f"""SELECT ?graph ?version WHERE {{
+    {values_clause("graph", graphs)}
+    GRAPH {_VERSIONS} {{ ?graph sa:version ?version }}
+}}"""
+    )
+
+
+def graph_quads(graphs: Iterable[Term]) -> str:
+    """Every quad of the graphs."""
+    return f"""SELECT ?s ?p ?o ?graph WHERE {{
+    {values_clause("graph", graphs)}
+    GRAPH ?graph {{ ?s ?p ?o }}
+}}"""
+
+
+def quads_around(pairs: Iterable[tuple[Term, Term]]) -> str:
+    """For each (node, graph): the quads of the graph with the node as subject or object."""
+    rows = " ".join(f"({sparql_term(n)} {sparql_term(g)})" for n, g in pairs)
+    return f"""SELECT ?s ?p ?o ?graph WHERE {{
+    VALUES (?node ?graph) {{ {rows} }}
+    {{ GRAPH ?graph {{ ?node ?p ?o }} BIND(?node AS ?s) }}
+    UNION
+    {{ GRAPH ?graph {{ ?s ?p ?node }} BIND(?node AS ?o) }}
+}}"""
+
+
+def _gate(receipt: Term) -> str:
+    return f"GRAPH {_VERSIONS} {{ {sparql_term(receipt)} sa:version {sparql_term(literal('pending'))} }}"
+
+
+def _checks(expected: dict[str, str], sequence: int | None) -> str:
+    """The WHERE part that holds only while every graph is at the version the writer read.
+
+    With a ``sequence`` (an audited commit), also only while no commit holds
+    that number yet: two replicas committing different graphs at once must not
+    both take the next number of the audit trail.
+    """
+    parts = []
+    if sequence is not None:
+        audit, n = sparql_term(iri(AUDIT_GRAPH)), sparql_term(literal(sequence))
+        parts.append(f"FILTER NOT EXISTS {{ GRAPH {audit} {{ ?commit sa:sequence ?n FILTER(?n >= {n}) }} }}")
+    for graph, version in sorted(expected.items()):
+        g = sparql_term(iri(graph))
+        if version == "0":
+            parts.append(f"FILTER NOT EXISTS {{ GRAPH {_VERSIONS} {{ {g} sa:version ?any }} }}")
+        else:
+            parts.append(f"GRAPH {_VERSIONS} {{ {g} sa:version {sparql_term(literal(version))} }}")
+    return "\n    ".join(parts)
+
+
+def commit(
+    receipt: Term,
+    expected: dict[str, str],
+    graphs: Sequence[Term],
+    new_versions: dict[str, str],
+    insert: Iterable[ox.Quad],
+    sequence: int | None,
+) -> str:
+    """The conditional commit: one update request, every operation gated on the versions read.
+
+    1. the receipt, inserted only if every expected version holds;
+    2. where the receipt is: the touched graphs emptied, their versions and the
+       generation replaced (the generation incremented in the engine), and the
+       new contents, the new versions and the audit record inserted (one
+       solution, so the blank nodes of the template are made once).
+    The receipt stays, so the writer can tell afterwards whether this commit
+    applied; :func:`forget_receipt` removes it then.
+    """
+    gate = _gate(receipt)
+    ops = [f"INSERT {{ {gate} }} WHERE {{\n    {_checks(expected, sequence)}\n}}"]
+    for graph in graphs:
+        g = sparql_term(graph)
+        ops.append(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ {gate} GRAPH {g} {{ ?s ?p ?o }} }}")
+    old = values_clause("graph", [iri(g) for g in new_versions])
+    ops.append(
+        f"DELETE {{ GRAPH {_VERSIONS} {{ ?graph sa:version ?old }} }} WHERE {{\n"
+        f"    {gate} {old} GRAPH {_VERSIONS} {{ ?graph sa:version ?old }}\n}}"
+    )
+    ops.append(
+        f"DELETE {{ GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version ?was }} }}\n"
+        f"INSERT {{ GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version ?next }} }} WHERE {{\n"
+        f"    {gate}\n"
+        f"    OPTIONAL {{ GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version ?was }} }}\n"
+        f"    BIND(COALESCE(xsd:integer(?was), 0) + 1 AS ?next)\n}}"
+    )
+    block = data_block(insert)
+    if block:
+        ops.append(f"INSERT {{\n{block}\n}} WHERE {{ {gate} }}")
+    return sparql_prologue() + " ;\n".join(ops)
+
+
+def receipt_and_generation(receipt: Term) -> str:
+    """Whether the commit with this receipt applied (a row), and the generation now."""
+    return (
+        sparql_prologue()
+        + f"""SELECT ?generation WHERE {{
+    {_gate(receipt)}
+    OPTIONAL {{ GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version ?generation }} }}
+}}"""
+    )
+
+
+def forget_receipt(receipt: Term) -> str:
+    return sparql_prologue() + f"DELETE DATA {{ {_gate(receipt)} }}"
+
+
+def start_generation() -> str:
+    """After an import: the versions graph's generation is 1."""
+    return (
+        sparql_prologue()
+        + f"INSERT DATA {{ GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version {sparql_term(literal(1))} }} }}"
+    )

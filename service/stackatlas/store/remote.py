@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import random
 import threading
 import time
 import uuid
@@ -62,12 +64,16 @@ from .terms import Bindings, iri, literal
 log = logging.getLogger(__name__)
 
 _JSON = "application/sparql-results+json"
+_TSV = "text/tab-separated-values"
+"""SELECT results come as TSV: the quickest of the standard formats to parse (ASK answers in JSON)."""
 _NQUADS = "application/n-quads"
 _NTRIPLES = "application/n-triples"
 _TOKEN_NODES = str(ID["token/"])
 _SYSTEM = str(SYSTEM_GRAPHS)
 _HIDDEN_PREDICATES = frozenset({str(SA.tokenHash), str(SA.version), str(SA.scope)})
 _HEALTH_EVERY = 1.0
+_LEASE = 30
+"""Seconds a commit's claim on the generation holds (engine clock) if its replica dies before releasing it."""
 _NONE = f"{SYSTEM_GRAPHS}none"
 """A graph never written: the dataset of a user query that names only system graphs (or none of a kind)."""
 
@@ -148,7 +154,7 @@ class RemoteStore(Store):
         return self._send(self.query_url, {"query": q.bind(query, bindings), "union-default-graph": ""}, accept)
 
     def _solutions(self, query: str, bindings: Bindings | None = None) -> ox.QuerySolutions:
-        result = ox.parse_query_results(self._query(query, bindings, _JSON), format=ox.QueryResultsFormat.JSON)
+        result = ox.parse_query_results(self._query(query, bindings, _TSV), format=ox.QueryResultsFormat.TSV)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         return result
@@ -328,14 +334,31 @@ class RemoteStore(Store):
     def commit(
         self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
     ) -> Committed:
-        """One conditional update (see :mod:`stackatlas.store.queries.remote`), then one read of its receipt.
+        """Claim the current generation, then one conditional update, then one read of its receipt.
 
-        The gate checks the versions the writer read and the versions of the
-        touched graphs this method read their contents at, so a commit from
-        another replica in between makes this one apply nothing and raise
-        :class:`~stackatlas.errors.PreconditionFailed`.
+        See :mod:`stackatlas.store.queries.remote`: the claim serialises
+        commits across replicas (Oxigraph does not detect conflicting
+        transactions), the gate makes the update apply only on the versions
+        and the generation read. A rival claim makes this writer back off and
+        try again (a few times, within ``timeout``); a version that moved
+        raises :class:`~stackatlas.errors.PreconditionFailed` and applies nothing.
         """
+        deadline = time.monotonic() + self.timeout
+        for attempt in itertools.count():
+            outcome = self._attempt(changes, expected_versions, activity)
+            if outcome is not None:
+                return outcome
+            if time.monotonic() > deadline:
+                break
+            time.sleep(random.uniform(0.005, 0.02) * min(attempt + 1, 10))  # rivals back off apart
+        raise Unavailable("the engine is busy with other commits; send the write again")
+
+    def _attempt(
+        self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
+    ) -> Committed | None:
+        """One try: the commit, or None when a rival held the generation (the caller tries again)."""
         graphs = changes.graphs
+        generation = self._fresh_generation()
         current = self.versions(sorted(set(graphs) | set(expected_versions)))
         for graph, expected in expected_versions.items():
             if current[graph] != expected:
@@ -359,21 +382,34 @@ class RemoteStore(Store):
             insert += record
         receipt = iri(f"urn:uuid:{uuid.uuid4()}")
         gate = {g: current[g] for g in graphs} | expected_versions
-        self._update(q.commit(receipt, gate, [iri(g) for g in graphs], new_versions, insert, sequence))
-        applied = _rows(self._solutions(q.receipt_and_generation(receipt)))
+        claimed = time.monotonic()
+        self._update(q.claim(receipt, generation))
+        try:
+            if _rows(self._solutions(q.rivals(receipt, generation, _LEASE))):
+                return None
+            if time.monotonic() - claimed > _LEASE / 2:
+                raise Unavailable("the SPARQL engine is too slow to commit within the lease; try again shortly")
+            update = q.commit(
+                receipt, gate, [iri(g) for g in graphs], new_versions, insert, sequence, generation
+            )
+            self._update(update)
+            applied = _rows(self._solutions(q.receipt_and_generation(receipt)))
+        finally:
+            with contextlib.suppress(Unavailable, QueryError):  # a claim left behind expires with its lease
+                self._update(q.release(receipt))
         if not applied:
             now = self.versions(sorted(gate))
             moved = next((g for g, v in gate.items() if now[g] != v), None)
             if moved is not None:
                 raise _stale(moved, now[moved], gate[moved])
-            raise PreconditionFailed(
-                "another commit took the next place in the audit trail at the same moment; send the write again"
-            )
-        with contextlib.suppress(Unavailable, QueryError):  # a receipt left behind is harmless
-            self._update(q.forget_receipt(receipt))
+            return None  # only the generation moved (a commit on other graphs): build on it
         with self._generation_lock:
             self._generation_read = (time.monotonic(), int(applied[0]["generation"] or 0))
         return Committed(commit_iri, new_versions, len(changes.added), len(changes.removed))
+
+    def _fresh_generation(self) -> int:
+        self.bump_generation()
+        return self.generation
 
     # -- user queries ----------------------------------------------------------
 

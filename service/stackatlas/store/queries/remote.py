@@ -5,13 +5,21 @@ versions) and the store's generation, kept as the version of the versions
 graph itself (``<graph/system/versions> sa:version N``): every commit changes
 the versions graph, so its version counts the commits.
 
-A commit is one update request, which Oxigraph (like every engine that
-implements SPARQL 1.1 Update over a transactional store) applies as one
-transaction, made conditional by a *gate*: the first operation inserts a
-receipt only if every version the writer read is still current, and every
-later operation acts only where that receipt is. A concurrent commit from
-another replica that changed a version first leaves no receipt, so nothing of
-this one is applied; the writer looks for its receipt afterwards to know.
+A commit is one update request, applied by the engine as one transaction and
+made conditional by a *gate*: its first operation inserts a receipt only if
+every version the writer read, and the generation, are still current; every
+later operation acts only where that receipt is. The writer looks for its
+receipt afterwards to know whether it applied.
+
+A transaction is not enough on its own: Oxigraph evaluates an update's
+``WHERE`` on a snapshot and does not detect that a concurrent transaction
+changed what it read, so two replicas whose gates pass at the same moment
+would both apply. Commits are therefore also serialised by a *claim* on the
+current generation: a writer inserts ``<receipt> sa:sequence N`` (with the
+engine's clock), then looks for rival claims on ``N`` made within the lease;
+with none, it alone may commit on top of ``N`` (a rival that claims after it
+sees its claim and backs off). A claim left by a replica that died expires
+after the lease.
 Terms reach the text through :mod:`stackatlas.store.terms`, never as strings.
 """
 
@@ -26,6 +34,7 @@ from ..query_safety import _TOKEN
 from ..terms import Bindings, Term, data_block, iri, literal, sparql_term, values_clause, variable
 
 _VERSIONS = sparql_term(iri(VERSIONS_GRAPH))
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def bind(query: str, bindings: Bindings | None) -> str:
@@ -115,14 +124,46 @@ def _gate(receipt: Term) -> str:
     return f"GRAPH {_VERSIONS} {{ {sparql_term(receipt)} sa:version {sparql_term(literal('pending'))} }}"
 
 
-def _checks(expected: dict[str, str], sequence: int | None) -> str:
+def claim(receipt: Term, generation: int) -> str:
+    """The writer's claim to commit on top of ``generation``, stamped with the engine's clock."""
+    r, n = sparql_term(receipt), sparql_term(literal(generation))
+    return (
+        sparql_prologue()
+        + f"""INSERT {{ GRAPH {_VERSIONS} {{ {r} sa:sequence {n} ; prov:startedAtTime ?now }} }}
+WHERE {{ BIND(NOW() AS ?now) }}"""
+    )
+
+
+def rivals(receipt: Term, generation: int, lease_seconds: int) -> str:
+    """Other live claims on the same generation (younger than the lease, by the engine's clock)."""
+    r, n = sparql_term(receipt), sparql_term(literal(generation))
+    lease = sparql_term(ox.Literal(f"PT{int(lease_seconds)}S", datatype=ox.NamedNode(f"{_XSD}dayTimeDuration")))
+    return (
+        sparql_prologue()
+        + f"""SELECT ?rival WHERE {{
+    GRAPH {_VERSIONS} {{ ?rival sa:sequence {n} ; prov:startedAtTime ?at }}
+    FILTER(?rival != {r} && ?at > NOW() - {lease})
+}}"""
+    )
+
+
+def release(receipt: Term) -> str:
+    """Remove the claim and the receipt of a commit attempt (applied or not)."""
+    return sparql_prologue() + f"DELETE WHERE {{ GRAPH {_VERSIONS} {{ {sparql_term(receipt)} ?p ?o }} }}"
+
+
+def _checks(expected: dict[str, str], sequence: int | None, generation: int) -> str:
     """The WHERE part that holds only while every graph is at the version the writer read.
 
     With a ``sequence`` (an audited commit), also only while no commit holds
     that number yet: two replicas committing different graphs at once must not
     both take the next number of the audit trail.
     """
-    parts = []
+    parts = [
+        f"GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version {sparql_term(literal(generation))} }}"
+        if generation
+        else f"FILTER NOT EXISTS {{ GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version ?generation }} }}"
+    ]
     if sequence is not None:
         audit, n = sparql_term(iri(AUDIT_GRAPH)), sparql_term(literal(sequence))
         parts.append(f"FILTER NOT EXISTS {{ GRAPH {audit} {{ ?commit sa:sequence ?n FILTER(?n >= {n}) }} }}")
@@ -142,6 +183,7 @@ def commit(
     new_versions: dict[str, str],
     insert: Iterable[ox.Quad],
     sequence: int | None,
+    generation: int,
 ) -> str:
     """The conditional commit: one update request, every operation gated on the versions read.
 
@@ -151,10 +193,10 @@ def commit(
        new contents, the new versions and the audit record inserted (one
        solution, so the blank nodes of the template are made once).
     The receipt stays, so the writer can tell afterwards whether this commit
-    applied; :func:`forget_receipt` removes it then.
+    applied; :func:`release` removes it then.
     """
     gate = _gate(receipt)
-    ops = [f"INSERT {{ {gate} }} WHERE {{\n    {_checks(expected, sequence)}\n}}"]
+    ops = [f"INSERT {{ {gate} }} WHERE {{\n    {_checks(expected, sequence, generation)}\n}}"]
     for graph in graphs:
         g = sparql_term(graph)
         ops.append(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ {gate} GRAPH {g} {{ ?s ?p ?o }} }}")
@@ -185,10 +227,6 @@ def receipt_and_generation(receipt: Term) -> str:
     OPTIONAL {{ GRAPH {_VERSIONS} {{ {_VERSIONS} sa:version ?generation }} }}
 }}"""
     )
-
-
-def forget_receipt(receipt: Term) -> str:
-    return sparql_prologue() + f"DELETE DATA {{ {_gate(receipt)} }}"
 
 
 def start_generation() -> str:

@@ -46,7 +46,7 @@ class Engine:
                     "--bind",
                     f"127.0.0.1:{self.port}",
                     "--timeout-s",
-                    "60",
+                    "10",
                 ],
                 stdout=sink,
                 stderr=subprocess.STDOUT,
@@ -59,6 +59,15 @@ class Engine:
             except httpx.HTTPError:
                 time.sleep(0.1)
         raise RuntimeError(f"oxigraph did not start: {log.read_text()}")
+
+    def pause(self) -> None:
+        """SIGSTOP: the engine holds its connections but answers nothing (a slow or hung engine)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         if self.process is not None:
@@ -95,5 +104,7 @@ def start_cluster(directory: Path, replicas: int = 3) -> Cluster:
     assert added.returncode == 0, added.stderr
     token = added.stdout.strip()
     assert token.startswith("sa_")
-    started = [start_server("--store", engine.url) for _ in range(replicas)]
+    # a short internal time limit, so the slow-engine test waits seconds, not the default ten
+    env = {"STACKATLAS_STORE_TIMEOUT": "3"}
+    started = [start_server("--store", engine.url, env=env) for _ in range(replicas)]
     return Cluster(engine, started, token)

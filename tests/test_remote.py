@@ -19,6 +19,7 @@ import pytest
 
 import test_export
 import test_graphql
+import test_linked_data
 import test_sparql_protocol
 from conftest import REPO, LiveServer, start_server, stop_server
 from remote_cluster import Cluster, Engine, cli, start_cluster
@@ -300,6 +301,72 @@ def test_engine_down_is_503_then_served_again_without_restarting_replicas(cluste
         assert test_graphql.execute(live.url, '{ vendor(id: "dagster") { name } }') == {
             "vendor": {"name": "Dagster"}
         }
+
+
+def test_engine_hung_is_503_within_the_time_limit_then_served_again(cluster: Cluster) -> None:
+    engine, replica = cluster.engine, cluster.replicas[2]
+    engine.pause()
+    try:
+        started = time.monotonic()
+        gql = httpx.post(
+            f"{replica.url}/graphql", json={"query": '{ vendor(id: "prefect") { name } }'}, timeout=30
+        )
+        took = time.monotonic() - started
+        assert gql.status_code == 503, gql.text
+        assert "did not answer in time" in gql.json()["error"]
+        assert took < 3 + 2  # STACKATLAS_STORE_TIMEOUT=3 in the cluster, plus slack
+        user = sparql(replica.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", timeout="2")
+        assert user.status_code == 503, user.text
+        ready = httpx.get(f"{replica.url}/ready", timeout=10)
+        assert ready.status_code == 503
+    finally:
+        engine.resume()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and httpx.get(f"{replica.url}/ready", timeout=5).status_code != 200:
+        time.sleep(0.2)
+    assert test_graphql.execute(replica.url, '{ vendor(id: "prefect") { name } }') == {
+        "vendor": {"name": "Prefect"}
+    }
+
+
+def test_a_runaway_user_query_is_stopped_at_its_time_limit(cluster: Cluster) -> None:
+    replica = cluster.replicas[0]
+    started = time.monotonic()
+    response = sparql(
+        replica.url, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout="1"
+    )
+    assert response.status_code == 503, response.text
+    assert "time limit of 1 s" in response.json()["error"]
+    assert time.monotonic() - started < 5
+    # the engine stops it too (oxigraph serve --timeout-s); the replica answers the next query at once
+    assert roles(replica.url)
+
+
+LINKED_DATA_TESTS: list[Callable[[LiveServer], None]] = [
+    test_linked_data.test_browsers_get_the_vendor_page,
+    test_linked_data.test_format_parameter_wins_for_links,
+    test_linked_data.test_jsonld_is_compacted_with_the_project_prefixes,
+    test_linked_data.test_other_resources_get_a_generic_page_and_only_their_own_triples,
+    test_linked_data.test_unknown_id_gets_a_helpful_404_page,
+    test_linked_data.test_ontology_terms_have_an_html_definition,
+    test_linked_data.test_jsonld_context_is_published,
+    test_linked_data.test_search_finds_names_and_aliases,
+]
+
+
+@pytest.mark.parametrize("check", LINKED_DATA_TESTS, ids=lambda t: t.__name__)
+def test_linked_data_suite_through_a_replica(cluster: Cluster, check: Callable[[LiveServer], None]) -> None:
+    check(cluster.replicas[2])
+
+
+def test_the_web_view_and_linked_data_through_a_replica(cluster: Cluster) -> None:
+    replica = cluster.replicas[1].url
+    home = httpx.get(f"{replica}/", headers={"Accept": "text/html"}, timeout=30)
+    assert home.status_code == 200 and 'class="layers"' in home.text and "Dagster" in home.text
+    page = httpx.get(f"{replica}/id/vendor/dagster", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and "<h1>" in page.text and "Dagster" in page.text
+    turtle = httpx.get(f"{replica}/id/vendor/dagster", headers={"Accept": "text/turtle"}, timeout=30)
+    assert turtle.status_code == 200 and "Dagster" in turtle.text
 
 
 def test_replica_killed_mid_write_loses_no_acknowledged_write(cluster: Cluster, tmp_path: Path) -> None:

@@ -40,13 +40,16 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 def bind(query: str, bindings: Bindings | None) -> str:
     """The query with its parameters fixed, as pyoxigraph's ``substitutions`` fix them in the embedded store.
 
-    A one-row ``VALUES`` block goes at the start of every ``WHERE { … }``
-    group (sub-queries included, where the parameter restricts the pattern
-    before it is evaluated; a trailing ``VALUES`` would join only the
-    sub-query's full result), or after the query when it has no ``WHERE``
-    keyword. Terms are written by :func:`~stackatlas.store.terms.sparql_term`;
-    keywords are found with the safety check's tokenizer, which skips strings,
-    comments and IRIs.
+    A one-row ``VALUES`` block goes at the start of every group pattern
+    (``{ … }`` of a WHERE, GRAPH, OPTIONAL, UNION, MINUS or EXISTS): SPARQL
+    evaluates groups bottom-up, so a FILTER deep inside a GRAPH block sees the
+    parameter only if that block binds it, and a sub-query is restricted
+    before it is evaluated rather than joined afterwards. Braces that are not
+    group patterns are left alone: a CONSTRUCT template, a VALUES data block,
+    and a group that is only a sub-query (``{ SELECT … }``, whose own WHERE
+    gets the block). Terms are written by
+    :func:`~stackatlas.store.terms.sparql_term`; keywords are found with the
+    safety check's tokenizer, which skips strings, comments and IRIs.
     """
     if not bindings:
         return query
@@ -54,16 +57,23 @@ def bind(query: str, bindings: Bindings | None) -> str:
     row = " ".join(sparql_term(term) for term in bindings.values())
     block = f" VALUES ({names}) {{ ({row}) }} "
     positions: list[int] = []
-    after_where = False
+    skip_brace = after_brace = False
     for match in _TOKEN.finditer(query):
-        kind = match.lastgroup
+        kind, text = match.lastgroup, match.group()
         if kind in ("space", "comment"):
             continue
-        if after_where and kind == "other" and match.group() == "{":
-            positions.append(match.end())
-        after_where = kind == "word" and match.group().upper() == "WHERE"
-    if not positions:
-        return f"{query}\n{block}"
+        word = text.upper() if kind == "word" else ""
+        if after_brace and word == "SELECT":
+            positions.pop()
+        after_brace = False
+        if word in ("VALUES", "CONSTRUCT"):
+            skip_brace = True  # the next brace opens a data block or a template
+        elif kind == "other" and text == "{":
+            if skip_brace:
+                skip_brace = False
+            else:
+                positions.append(match.end())
+                after_brace = True
     for position in reversed(positions):
         query = query[:position] + block + query[position:]
     return query

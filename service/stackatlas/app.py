@@ -57,7 +57,10 @@ def build_store(settings: Settings, *, validate: bool = True) -> Store:
         from .store.remote import open_remote
 
         return open_remote(
-            settings.store_url, timeout=settings.store_timeout, generation_ttl=settings.store_generation_ttl
+            settings.store_url,
+            timeout=settings.store_timeout,
+            generation_ttl=settings.store_generation_ttl,
+            timeout_parameter=settings.store_timeout_parameter,
         )
     sources = catalog_sources(settings.data)
     if settings.store is not None:

@@ -70,9 +70,10 @@ def validate(
         typer.Option(help="Files or directories the PATHS point into (repeatable); loaded, not reported on."),
     ] = None,
     store: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="Check this on-disk store as it is instead of files (a server may be running on it)."
+            help="Check this on-disk store (or SPARQL engine URL) as it is instead of files "
+            "(a server may be running on it)."
         ),
     ] = None,
 ) -> None:
@@ -87,8 +88,14 @@ def validate(
         if paths or context:
             raise StackatlasError("validate: give either --store or data PATHS, not both")
         from .persistence import validate_persisted
+        from .store.remote import is_remote
 
-        report = validate_persisted(store)
+        if is_remote(store):
+            from .remote_import import validate_remote
+
+            report = validate_remote(store)
+        else:
+            report = validate_persisted(Path(store))
         print(report.render(format.value), end="")
         raise typer.Exit(0 if report.conforms else 1)
 

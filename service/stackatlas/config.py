@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     """Seconds an internal request to the SPARQL engine may take (``store_url``); 503 beyond."""
     store_generation_ttl: float = 0.1
     """Seconds a replica trusts the engine's generation before asking again (how stale a cache may be)."""
+    store_timeout_parameter: str | None = None
+    """Query parameter that passes a user query's time limit to the engine (``timeout``; ``timeout:ms``)."""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

@@ -1,4 +1,6 @@
-"""``stackatlas import --store URL DIR``: the catalog from files into an empty SPARQL engine, validated first.
+"""``stackatlas import --store URL DIR`` and ``validate --store URL``: a SPARQL engine as a catalog's store.
+
+``import`` loads the catalog from files into an empty engine, validated first.
 
 The engine is the replicas' only state, so it gets what an on-disk store gets:
 the files parsed and checked against the shapes before anything is sent, then
@@ -10,12 +12,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import InputError
-from .loader import SourceFile
+from .loader import RDF_SUFFIXES, SourceFile
 from .persistence import check, say
 from .store import OxigraphStore
 from .store.remote import RemoteStore, open_remote
+from .validation.report import Report
+from .vocab import GRAPH
 
 
 def import_remote(url: str, sources: Sequence[SourceFile], *, allow_invalid: bool = False) -> RemoteStore:
@@ -30,3 +35,21 @@ def import_remote(url: str, sources: Sequence[SourceFile], *, allow_invalid: boo
     store.load_quads(staging.dump("application/n-quads"))
     say(f"engine {store.url}: imported {len(store):,} quads in {time.monotonic() - started:.1f} s")
     return store
+
+
+def validate_remote(url: str) -> Report:
+    """``stackatlas validate --store URL``: the engine's public graphs as they are, findings named by file.
+
+    The whole catalog is read once (Graph Store Protocol) into a local store
+    that pyshacl checks; replicas keep serving meanwhile.
+    """
+    from .validation import validate_store
+
+    store = open_remote(url)
+    local = OxigraphStore()
+    local.ox.extend(store.public_quads())
+    prefix = str(GRAPH)
+    sources = [
+        SourceFile(Path(f"{g.removeprefix(prefix)}.ttl"), g, RDF_SUFFIXES[".ttl"]) for g in local.named_graphs()
+    ]
+    return validate_store(local, sources)

@@ -100,11 +100,20 @@ class RemoteStore(Store):
     is trusted before it is asked again.
     """
 
-    def __init__(self, url: str, *, timeout: float = 10.0, generation_ttl: float = 0.1) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 10.0,
+        generation_ttl: float = 0.1,
+        timeout_parameter: str | None = None,
+    ) -> None:
         self.url = url if url.endswith("/") else url + "/"
         self.query_url, self.update_url, self.store_url = (self.url + p for p in ("query", "update", "store"))
         self.timeout = timeout
         self.generation_ttl = generation_ttl
+        self.timeout_parameter = timeout_parameter
+        """How the engine takes a per-query time limit: ``name`` (seconds) or ``name:ms``; None for none."""
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
@@ -220,7 +229,7 @@ class RemoteStore(Store):
             self._graphs = (generation, graphs)
         return list(self._graphs[1])
 
-    def _public_quads(self) -> list[Quad]:
+    def public_quads(self) -> list[Quad]:
         """Every public quad, through the Graph Store Protocol (one request, N-Quads)."""
         self.round_trips += 1
         try:
@@ -244,7 +253,7 @@ class RemoteStore(Store):
             if not fmt.supports_datasets:
                 return _written(ox.serialize([q_.triple for q_ in quads], format=fmt, prefixes=PREFIXES))
             return _written(ox.serialize(quads, format=fmt, prefixes=PREFIXES))
-        quads = self._public_quads()
+        quads = self.public_quads()
         if not fmt.supports_datasets:
             return _written(ox.serialize({q_.triple for q_ in quads}, format=fmt, prefixes=PREFIXES))
         return _written(ox.serialize(quads, format=fmt, prefixes=PREFIXES))
@@ -253,7 +262,7 @@ class RemoteStore(Store):
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise QueryError(f"cannot serialise RDF as {media_type}")
-        triples = {quad.triple for quad in self._public_quads()}
+        triples = {quad.triple for quad in self.public_quads()}
         if fmt.supports_datasets:
             default = ox.DefaultGraph()
             quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
@@ -261,13 +270,14 @@ class RemoteStore(Store):
         return _written(ox.serialize(triples, format=fmt, prefixes=PREFIXES))
 
     def snapshot(self, path: Path) -> Path:
-        ox.serialize(self._public_quads(), str(path), format=ox.RdfFormat.N_QUADS)
+        ox.serialize(self.public_quads(), str(path), format=ox.RdfFormat.N_QUADS)
         return path
 
     def shacl_data_graph(self) -> rdflib.Dataset:
         """A local copy of the public graphs: a full validation (``validate --store URL``) reads everything."""
         local = OxigraphStore()
-        local.ox.extend(self._public_quads())
+        local.ox.extend(self.public_quads())
+        local.bump_generation()
         return local.shacl_data_graph()
 
     def __len__(self) -> int:
@@ -469,10 +479,11 @@ class RemoteStore(Store):
     async def run_user_query(self, request: QueryRequest, timeout: float, client: str) -> QueryAnswer:
         """Check the query, then forward it with the public graphs as its dataset, within ``timeout``.
 
-        The time limit is ours: the request is cancelled when it runs out
-        (Oxigraph server also stops its evaluation after its own
-        ``--timeout-s``; docs/deployment.md). The answer is read up to the size
-        cap and no further.
+        The time limit is ours: the request is cancelled when it runs out. It
+        is also passed to engines that take one per query
+        (``store_timeout_parameter``); Oxigraph server takes one limit for all
+        queries, ``--timeout-s`` (docs/deployment.md). The answer is read up to
+        the size cap and no further.
         """
         http = self._client
         if http is None or self._slots is None:
@@ -483,7 +494,7 @@ class RemoteStore(Store):
             )
         self._running[client] += 1
         try:
-            return await asyncio.wait_for(self._forward(http, request), timeout)
+            return await asyncio.wait_for(self._forward(http, request, timeout), timeout)
         except TimeoutError:
             raise QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped") from None
         finally:
@@ -491,7 +502,7 @@ class RemoteStore(Store):
             if not self._running[client]:
                 del self._running[client]
 
-    async def _forward(self, http: httpx.AsyncClient, request: QueryRequest) -> QueryAnswer:
+    async def _forward(self, http: httpx.AsyncClient, request: QueryRequest, timeout: float) -> QueryAnswer:
         assert self._slots is not None
         found = check(request.query, request.allowlist, request.max_depth)
         if found.has_dataset_clause:
@@ -509,6 +520,9 @@ class RemoteStore(Store):
                 f"the requested format cannot carry a {kind} result; available: {', '.join(offered)}"
             )
         data: dict[str, str | list[str]] = {"query": sparql_prologue() + request.query}
+        if self.timeout_parameter:
+            name, _, unit = self.timeout_parameter.partition(":")
+            data[name] = str(int(timeout * 1000)) if unit == "ms" else f"{timeout:g}"
         if request.default_graph is None and request.named_graphs is None:
             public = await asyncio.to_thread(self.public_dataset)
             data["default-graph-uri"] = public
@@ -589,9 +603,13 @@ def _written(data: bytes | None) -> bytes:
     return data
 
 
-def open_remote(url: str, *, timeout: float = 10.0, generation_ttl: float = 0.1) -> RemoteStore:
+def open_remote(
+    url: str, *, timeout: float = 10.0, generation_ttl: float = 0.1, timeout_parameter: str | None = None
+) -> RemoteStore:
     """The engine at ``url``, after one request proving it answers (one readable line if not)."""
-    store = RemoteStore(url, timeout=timeout, generation_ttl=generation_ttl)
+    store = RemoteStore(
+        url, timeout=timeout, generation_ttl=generation_ttl, timeout_parameter=timeout_parameter
+    )
     try:
         store.ask(q.PING)
     except Unavailable as exc:

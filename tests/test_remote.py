@@ -259,6 +259,13 @@ def test_token_added_through_the_engine_works_on_every_replica(cluster: Cluster)
         assert refused.status_code == 403, refused.text
 
 
+def test_validate_reads_the_engine_and_names_findings_by_file(cluster: Cluster) -> None:
+    checked = cli("validate", "--store", cluster.engine.url)
+    assert checked.returncode == 0, checked.stderr
+    assert "0 violations" in checked.stdout and "conforms" in checked.stdout
+    assert "vendors/temporal.ttl" in checked.stdout  # a warning, named by the file the graph would export to
+
+
 def test_import_refuses_an_engine_that_holds_data(cluster: Cluster) -> None:
     again = cli("import", str(REPO / "graph_data"), "--store", cluster.engine.url)
     assert again.returncode == 2

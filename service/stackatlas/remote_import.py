@@ -33,7 +33,7 @@ def import_remote(url: str, sources: Sequence[SourceFile], *, allow_invalid: boo
     staging.load(sources)
     check(staging, sources, allow_invalid, "the import")
     store.load_quads(staging.dump("application/n-quads"))
-    say(f"engine {store.url}: imported {len(store):,} quads in {time.monotonic() - started:.1f} s")
+    say(f"engine {store.url}: imported {store.count_quads():,} quads in {time.monotonic() - started:.1f} s")
     return store
 
 

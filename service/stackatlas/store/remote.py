@@ -122,6 +122,8 @@ class RemoteStore(Store):
         self._generation_lock = threading.Lock()
         self._graphs: tuple[int, list[str]] | None = None
         self._size: tuple[int, int] | None = None
+        self._size_lock = threading.Lock()
+        self._counting = False
         self.round_trips = 0
         """Requests sent to the engine by this process (the benchmark reads it)."""
         # user queries
@@ -178,15 +180,22 @@ class RemoteStore(Store):
         """The engine's generation, asked again once the last answer is ``generation_ttl`` seconds old.
 
         Every replica sees a commit made through another one within that bound
-        (0.1 s by default); the replica that committed sees it at once.
+        (0.1 s by default); the replica that committed sees it at once. On the
+        event loop's thread it never asks (a hung engine must not stall the
+        loop): a stale value reads as -1, "unknown", which no cache holds, so
+        the caller takes its worker-thread path, where the engine is asked.
         """
         with self._generation_lock:
-            now = time.monotonic()
-            if self._generation_read is None or now - self._generation_read[0] >= self.generation_ttl:
-                rows = _rows(self._solutions(q.GENERATION))
-                value = rows[0]["generation"] if rows else 0
-                self._generation_read = (now, int(value or 0))
-            return self._generation_read[1]
+            read = self._generation_read
+            if read is not None and time.monotonic() - read[0] < self.generation_ttl:
+                return read[1]
+        if _on_event_loop():
+            return -1
+        rows = _rows(self._solutions(q.GENERATION))
+        value = int(rows[0]["generation"] or 0) if rows else 0
+        with self._generation_lock:
+            self._generation_read = (time.monotonic(), value)
+        return value
 
     def bump_generation(self) -> None:
         """The engine counts; this only forgets the generation read, so the next read asks again."""
@@ -281,11 +290,45 @@ class RemoteStore(Store):
         return local.shacl_data_graph()
 
     def __len__(self) -> int:
+        """Quads in the public graphs as last counted: counting millions of quads takes seconds, so ``/ready``
+        (polled every second by a balancer) gets the last count, and a new one is taken in the background
+        once per generation (0 until the first is done)."""
         generation = self.generation
-        if self._size is None or self._size[0] != generation:
-            rows = _rows(self._solutions(q.COUNT_QUADS, {"system": literal(_SYSTEM)}))
-            self._size = (generation, int(rows[0]["quads"] or 0) if rows else 0)
-        return self._size[1]
+        with self._size_lock:
+            known = self._size
+            if (known is None or known[0] != generation) and not self._counting:
+                self._counting = True
+                threading.Thread(target=self._count_in_background, args=(generation,), daemon=True).start()
+        return known[1] if known is not None else 0
+
+    def _count_in_background(self, generation: int) -> None:
+        try:
+            count = self.count_quads()
+            with self._size_lock:
+                self._size = (generation, count)
+        except (Unavailable, QueryError) as exc:
+            log.warning("could not count the engine's quads: %s", exc)
+        finally:
+            with self._size_lock:
+                self._counting = False
+
+    def count_quads(self) -> int:
+        """Count the quads of the public graphs now (no time limit but the engine's)."""
+        query = q.bind(q.COUNT_QUADS, {"system": literal(_SYSTEM)})
+        self.round_trips += 1
+        try:
+            response = self._http.post(
+                self.query_url,
+                data={"query": query},
+                headers={"Accept": _TSV},
+                timeout=httpx.Timeout(None, connect=3.0),
+            )
+        except httpx.HTTPError as exc:
+            raise self._unreachable(exc) from exc
+        result = ox.parse_query_results(self._answer(response), format=ox.QueryResultsFormat.TSV)
+        assert isinstance(result, ox.QuerySolutions)
+        rows = _rows(result)
+        return int(rows[0]["quads"] or 0) if rows else 0
 
     # -- loading ---------------------------------------------------------------
 
@@ -559,6 +602,14 @@ class RemoteStore(Store):
             except httpx.HTTPError as exc:
                 raise self._unreachable(exc) from exc
         return QueryAnswer(b"".join(parts), answered or media_type)
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _stale(graph: str, current: str, expected: str) -> PreconditionFailed:

@@ -10,8 +10,9 @@ every ``generation_ttl`` seconds (see :attr:`RemoteStore.generation`).
 
 System graphs (tokens, versions) live in the engine beside the catalog and
 stay out of what users read: a user query is forwarded with an explicit
-protocol dataset of the public graphs (which overrides any FROM clause and
-bounds ``GRAPH ?g``); the service's own reads run over the engine's union of
+protocol dataset of the public graphs (which bounds the default graph and
+``GRAPH ?g``), and one with FROM is refused, since engines let FROM override
+the protocol's dataset; the service's own reads run over the engine's union of
 graphs and are screened (:meth:`RemoteStore._screen`): a parameter naming a
 system node answers nothing, and no system statement comes back.
 """

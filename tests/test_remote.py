@@ -114,6 +114,36 @@ def test_sparql_suite_through_a_replica(cluster: Cluster, direct_store) -> None:
         assert refused.status_code == 403 and "read-only" in refused.text
 
 
+def test_bound_parameters_answer_as_the_embedded_store(cluster: Cluster, direct_store) -> None:
+    """The remote store writes parameters into the text (store/queries/remote.py, ``bind``); pyoxigraph
+    substitutes them. Same rows either way, for each shape of query that takes parameters."""
+    from stackatlas.store.queries import graphql as gq
+    from stackatlas.store.queries import linked_data, ontology
+    from stackatlas.store.remote import RemoteStore
+    from stackatlas.store.terms import iri, literal
+    from stackatlas.vocab import ONTOLOGY_GRAPH, SA
+
+    remote = RemoteStore(cluster.engine.url)
+    dagster, hipaa = (
+        "https://w3id.org/stackatlas/id/vendor/dagster",
+        "https://w3id.org/stackatlas/id/certification/",
+    )
+    cases = [
+        # a projected parameter, and one used only in a FILTER inside a GRAPH block
+        (ontology.TERMS, {"graph": iri(str(ONTOLOGY_GRAPH)), "namespace": literal(str(SA))}),
+        # parameters projected by a sub-query under a CONSTRUCT (as rows, through SELECT)
+        (
+            linked_data.RESOURCE_WITH_PARTS.replace("CONSTRUCT { ?s ?p ?o } WHERE {", "SELECT * WHERE {"),
+            {"this": iri(dagster), "parts": literal(dagster + "/")},
+        ),
+        (gq.HOLDERS, {"cert": iri(hipaa + "hipaa-baa")}),
+    ]
+    for query, bindings in cases:
+        ours = {tuple(sorted(r.items())) for r in remote.select(query, bindings)}
+        theirs = {tuple(sorted(r.items())) for r in direct_store.select(query, bindings)}
+        assert ours == theirs and ours, query
+
+
 def test_service_and_deep_nesting_are_refused_before_the_engine(cluster: Cluster) -> None:
     url = cluster.replicas[0].url
     service = sparql(url, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")

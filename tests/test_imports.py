@@ -53,6 +53,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "stackatlas.http_guard",
             "stackatlas.http_protocol",
             "stackatlas.auth",
+            "stackatlas.history",
         ),
     ),
     (

@@ -360,6 +360,14 @@ def test_dry_run_prints_changes_by_section_and_writes_nothing(catalog: Path):
     assert lines[0].endswith("dagster.ttl: would change")
     assert "  compliance: Dagster Cloud FEDRAMP not advertised → held" in lines
     assert "  alternatives: - Temporal" in lines
+    # … and in the catalog's words, as the history and the server's dry run say them
+    words = lines.index("  in the catalog's words:")
+    described = [line.split(None, 1) for line in lines[words + 1 :] if line.startswith("    ")]
+    assert [
+        "claim-changed",
+        "Dagster Cloud — FEDRAMP: not advertised → held (source: Dagster analysis page)",
+    ] in (described)
+    assert ["alternative-removed", "alternative removed: Temporal"] in described
     # the contradiction warning is gone with the claim it contradicted
     assert "mitigation recommends" not in done.stdout
     assert lines[-1].startswith("0 violations, 5 warnings")

@@ -209,6 +209,16 @@ def test_write_through_one_replica_is_read_through_the_others(cluster: Cluster) 
         "SELECT ?m WHERE { GRAPH <https://w3id.org/stackatlas/graph/audit> { ?c sa:commitMessage ?m } }",
     ).json()
     assert "role via replica 1" in {b["m"]["value"] for b in commits["results"]["bindings"]}
+    # and the history read from it, through another replica and from the command line
+    history = httpx.post(
+        f"{two.url}/graphql",
+        json={"query": '{ vendor(id: "prefect") { history(first: 5) { entries { message } } } }'},
+        timeout=30,
+    ).json()
+    assert "role via replica 1" in str(history["data"]), history
+    shown = cli("history", "prefect", "--store", cluster.engine.url)
+    assert shown.returncode == 0, shown.stderr
+    assert "role via replica 1" in shown.stdout and role in shown.stdout
 
 
 def test_two_replicas_writing_one_vendor_one_412_nothing_lost(cluster: Cluster) -> None:

@@ -378,6 +378,54 @@ def token_revoke(
     raise typer.Exit(revoke(store, name))
 
 
+@app.command()
+def history(
+    vendor: Annotated[str, typer.Argument(help="The vendor's id (slug), e.g. dagster.")],
+    store: StoreOption,
+    limit: Annotated[int, typer.Option(help="How many commits, newest first.")] = 20,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Print the vendor's graphs as of this point instead (N-Quads, canonical, sorted)."
+        ),
+    ] = None,
+) -> None:
+    """The commits that changed a vendor, newest first, with the changes in the catalog's words."""
+    from .history.cli import history as show
+
+    show(store, vendor, limit, as_of)
+
+
+@app.command()
+def diff(
+    store: StoreOption,
+    start: Annotated[str, typer.Option("--from", help="A date, date-time, commit number or release tag.")],
+    end: Annotated[str, typer.Option("--to", help="A date, date-time, commit number or release tag.")],
+    vendor: Annotated[str | None, typer.Argument(help="A vendor's id; without it, the whole catalog.")] = None,
+) -> None:
+    """What changed between two points of the history, for one vendor or the whole catalog."""
+    from .history.cli import diff as show
+
+    show(store, vendor, start, end)
+
+
+@app.command()
+def release(
+    store: StoreOption,
+    tag: Annotated[str | None, typer.Argument(help="The release's name, e.g. 2026-Q3.")] = None,
+    message: Annotated[str | None, typer.Option(help="Why this state is named.")] = None,
+    by: Annotated[str, typer.Option(help="Who names it (recorded as the commit's agent).")] = "operator",
+    list_: Annotated[bool, typer.Option("--list", help="List the releases instead.")] = False,
+    dump: Annotated[
+        bool, typer.Option("--dump", help="Print the release's reproducible N-Quads dump.")
+    ] = False,
+) -> None:
+    """Name the catalog's current state TAG (a commit in the store), list releases, or dump one."""
+    from .history.cli import release as run
+
+    run(store, tag, by=by, message=message, show=list_, dump=dump)
+
+
 def main() -> None:
     try:
         app()

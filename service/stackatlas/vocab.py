@@ -34,6 +34,8 @@ VERSIONS_GRAPH = URIRef(f"{SYSTEM_GRAPHS}versions")
 
 AUDIT_GRAPH = GRAPH["audit"]
 """The commits (PROV-O activities) of governed writes: public, it holds token names, never hashes."""
+RELEASES_GRAPH = GRAPH["releases"]
+"""Named states of the catalog (``stackatlas release TAG``): each release names a commit number."""
 SERVICE_AGENT = ID["agent/stackatlas-service"]
 """The service itself, to which its bookkeeping graphs (the audit) are attributed."""
 WRITABLE_GRAPH_PREFIXES = (f"{GRAPH}vendors/", f"{GRAPH}curation/", f"{GRAPH}external/")

@@ -14,6 +14,7 @@ from ..store.queries import graphql as q
 from ..store.terms import Term, literal
 from ..store.terms import iri as iri_term
 from ..vocab import SA, vendor_iri
+from . import history
 from .concepts import resolve
 from .context import Context
 from .errors import UserError
@@ -85,14 +86,49 @@ def _page_size(first: int | None, settings: Settings) -> int:
 class Query(WorkbenchQuery):
     """The catalog's questions; the workbench's fields (``WorkbenchQuery``) live in their own module."""
 
+    releases: list[history.ReleaseInfo] = strawberry.field(
+        resolver=history.release_list,
+        description="Named states of the catalog, oldest first (docs/history.md).",
+    )
+
+    @strawberry.field(
+        description="What changed in one vendor between two points (`from`/`to`: dates, date-times, commit "
+        "numbers or release tags), in the catalog's words."
+    )
+    async def vendor_diff(
+        self,
+        info: Info,
+        id: VendorId,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+    ) -> list[history.ChangeEntry]:
+        found = vendor_for_slug(id)
+        if found is None:
+            raise UserError(f"not a vendor id: {id!r}")
+        return await history.vendor_difference(info, found, from_, to)
+
+    @strawberry.field(
+        description="What changed in the whole catalog between two points (e.g. two releases): vendors added "
+        "and removed, claims changed, scores moved."
+    )
+    async def catalog_diff(
+        self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str
+    ) -> history.CatalogDifference:
+        return await history.catalog_difference(info, from_, to)
+
     commits: CommitConnection = strawberry.field(
         resolver=commits, description="The audit trail of governed writes, newest first (docs/writes.md)."
     )
 
-    @strawberry.field(description="A vendor by id (slug); null when unknown.")
-    async def vendor(self, info: Info, id: VendorId) -> Vendor | None:
+    @strawberry.field(
+        description="A vendor by id (slug); null when unknown. With `asOf` (a date, a date-time, a commit "
+        "number or a release tag) the vendor as it was then: null when it did not exist yet (docs/history.md)."
+    )
+    async def vendor(self, info: Info, id: VendorId, as_of: str | None = None) -> Vendor | None:
         found = vendor_for_slug(id)
         if found is None:
+            return None
+        if as_of is not None and not await history.switch_to(info, found, as_of):
             return None
         # The core (not just the reference): a vendor asked for by id usually
         # has its page fields asked too, and the core answers both in one query.

@@ -22,8 +22,11 @@ from rich.console import Console
 from rich.progress import Progress
 
 from ..errors import InputError
+from ..history.describe import Change, describe
 from ..loader import SourceFile, discover, ontology_sources
 from ..resources import data_dir, ontology_dir
+from ..store import open_catalog
+from ..store.changes import ChangeSet
 from ..validation import Finding, Report, validate
 from ..vocab import vendor_iri
 from .build import Built, build
@@ -43,6 +46,8 @@ class Result:
     turtle: bytes
     old: bytes | None
     changes: Changes = field(default_factory=dict)
+    described: list[Change] = field(default_factory=list)
+    """The change to the vendor's graph in the catalog's words (dry runs; see stackatlas.history.describe)."""
     written: bool = False
 
     @property
@@ -116,6 +121,8 @@ def ingest(
     for result in results:
         if result.old is not None:
             result.changes = diff(_parse(result.old, result.built.graph), result.built, catalog)
+    if dry_run:
+        _describe(results, root)
     if not dry_run and report.conforms:
         for result in results:
             if result.changed:
@@ -146,6 +153,21 @@ def _build_all(
 def _page_name(path: Path, root: Path) -> str:
     resolved = path.resolve()
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else path.name
+
+
+def _describe(results: list[Result], root: Path) -> None:
+    """Describe each changed vendor graph against the catalog as it is on disk (the state before)."""
+    changed = [r for r in results if r.old is not None and r.changed]
+    if not changed:
+        return
+    store = open_catalog([root])
+    for result in changed:
+        graph = ox.NamedNode(result.built.graph)
+        old, new = (
+            [ox.Quad(t.subject, t.predicate, t.object, graph) for t in _parse(data, result.built.graph)]
+            for data in (result.old or b"", result.turtle)
+        )
+        result.described = describe(store, ChangeSet.between(old, new))
 
 
 def _parse(turtle: bytes, graph: str) -> list[ox.Triple]:
@@ -223,6 +245,9 @@ def render_text(outcome: Outcome) -> str:
                 lines.append("  new file")
             for heading, items in r.changes.items():
                 lines.extend(f"  {heading}: {item}" for item in items)
+            if r.described:
+                lines.append("  in the catalog's words:")
+                lines.extend(f"    {c.kind:<20} {c.text}" for c in r.described)
     for f in outcome.report.findings:
         page, section, line = _where(f, outcome.results)
         place = f"{page}" + (f" line {line}" if line else "") + (f" ({section})" if section else "")
@@ -265,6 +290,7 @@ def render_json(outcome: Outcome) -> str:
                 "status": _status(r, outcome.dry_run),
                 "stubs": [{"iri": iri, "name": name} for iri, name in sorted(r.built.stubs.items())],
                 "changes": r.changes,
+                "described": [{"kind": c.kind, "vendor": c.vendor, "text": c.text} for c in r.described],
             }
             for r in outcome.results
         ],

@@ -317,9 +317,8 @@ class OxigraphStore(Store):
             graphs = changes.graphs
             if not graphs:
                 return Committed(None, {}, 0, 0)
-            contents = set(_quads_of(target, graphs))
-            contents -= changes.removed
-            contents |= changes.added
+            before = set(_quads_of(target, graphs))
+            contents = (before - changes.removed) | changes.added
             new_versions = {g: uuid.uuid4().hex[:16] for g in graphs}
             versions_graph = ox.NamedNode(str(VERSIONS_GRAPH))
             insert: list[Quad] = list(contents)
@@ -342,7 +341,7 @@ class OxigraphStore(Store):
                 assert isinstance(last, ox.QuerySolutions)
                 rows = _rows(last)
                 sequence = int(rows[0]["last"] or 0) + 1 if rows else 1
-                commit_iri, record = audit.record(activity, changes, sequence)
+                commit_iri, record = audit.record(activity, changes, sequence, before)
                 insert += record
             # one update request is one transaction, in memory and on RocksDB alike
             target.update(write_queries.commit_update([iri(g) for g in graphs], insert))

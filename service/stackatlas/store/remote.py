@@ -419,7 +419,8 @@ class RemoteStore(Store):
                 raise _stale(graph, current[graph], expected)
         if not graphs:
             return Committed(None, {}, 0, 0)
-        contents = (set(self.graph_quads(graphs)) - changes.removed) | changes.added
+        before = set(self.graph_quads(graphs))
+        contents = (before - changes.removed) | changes.added
         new_versions = {g: uuid.uuid4().hex[:16] for g in graphs}
         insert: list[Quad] = list(contents)
         versions_graph = ox.NamedNode(str(VERSIONS_GRAPH))
@@ -432,7 +433,7 @@ class RemoteStore(Store):
         if activity is not None:
             rows = _rows(self._solutions(write_queries.LAST_SEQUENCE))
             sequence = int(rows[0]["last"] or 0) + 1 if rows else 1
-            commit_iri, record = audit.record(activity, changes, sequence)
+            commit_iri, record = audit.record(activity, changes, sequence, before)
             insert += record
         receipt = iri(f"urn:uuid:{uuid.uuid4()}")
         gate = {g: current[g] for g in graphs} | expected_versions

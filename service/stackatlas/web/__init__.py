@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import exports, linked_data, pages, sources, workbench
+from . import exports, linked_data, pages, releases, sources, workbench
 
 router = APIRouter()
 router.include_router(pages.router)
@@ -12,3 +12,4 @@ router.include_router(exports.router)
 router.include_router(linked_data.router)
 router.include_router(sources.router)
 router.include_router(workbench.router)
+router.include_router(releases.router)

@@ -5,7 +5,8 @@ browsers, or Turtle, JSON-LD or N-Triples for RDF clients; ``?format=ttl``
 does the same for links. The RDF is the resource's own triples and, for a
 vendor, those of its sub-resources (``id/vendor/dagster/risk-1`` …), so one
 request gets the whole analysis. An unknown id gets a 404 page with a search
-box and the closest known ids.
+box and the closest known ids. ``?asOf=`` (a date, a commit number or a
+release tag) shows a vendor as it was then (docs/history.md).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from .. import formats
 from ..dependencies import SettingsDep, StoreDep
+from ..errors import InputError
 from ..export.formats import MAP_FORMATS
 from ..export.graph import serialise_triples
+from ..history import asof
 from ..negotiation import negotiate
-from ..store import Store, terms
+from ..store import OxigraphStore, Store, terms
+from ..store.audit import vendor_of_node
 from ..store.queries import linked_data as queries
 from ..vocab import ID, SCHEMA
 from . import catalog
@@ -60,8 +64,11 @@ async def resource(path: str, request: Request, store: StoreDep, settings: Setti
         aliases=formats.LINKED_DATA_ALIASES,
     )
     iri = f"{ID}{path}"
-    known = bool(_PATH.match(path)) and await store.run(catalog.exists, store, iri)
     headers = {"Vary": "Accept"}
+    when = request.query_params.get("asOf")
+    if when is not None and _PATH.match(path):
+        store, headers["X-Stackatlas-As-Of"] = await _as_of(store, iri, when)
+    known = bool(_PATH.match(path)) and await store.run(catalog.exists, store, iri)
     if not known:
         return await _not_found(request, store, path, media_type, headers)
     is_vendor = await store.run(catalog.is_catalog_vendor, store, iri)
@@ -99,6 +106,22 @@ async def resource(path: str, request: Request, store: StoreDep, settings: Setti
         ntriples += f"{terms.iri(iri)} {terms.iri(SCHEMA.archivedAt)} {archived} .\n".encode()
     body = await store.run(serialise_triples, ntriples, fmt)
     return Response(body, media_type=media_type, headers=headers)
+
+
+async def _as_of(store: Store, iri: str, when: str) -> tuple[Store, str]:
+    """A scratch store holding the vendor ``iri`` belongs to as it was at ``when`` (docs/history.md)."""
+    vendor = vendor_of_node(iri)
+    if vendor is None:
+        raise InputError(f"asOf applies to vendors and their parts (/id/vendor/…), not to {iri}")
+
+    def build() -> tuple[Store, str]:
+        point = asof.resolve(store, when, vendor=vendor)
+        quads = asof.vendor_at(store, vendor, point)
+        # a vendor that did not exist yet reads from an empty store: the ordinary 404
+        past = asof.scratch(store, quads) if quads else OxigraphStore()
+        return past, f"{point.label} (commit {point.sequence})"
+
+    return await store.run(build)
 
 
 async def _not_found(

@@ -3,7 +3,8 @@
 The page is read and built by :mod:`stackatlas.ingest` exactly as ``stackatlas
 ingest`` does for files, resolved against the catalog in the store (minus the
 vendor's own graph, so a re-ingest never links to what the previous one
-wrote). ``?dry_run=true`` answers the section diff and the SHACL report and
+wrote). ``?dry_run=true`` answers the section diff, the changes in the catalog's words
+(:mod:`stackatlas.history.describe`) and the SHACL report and
 changes nothing; without it the vendor graph is replaced through the one
 transaction path.
 """
@@ -19,6 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..dependencies import StoreDep
 from ..errors import InputError
+from ..history.describe import describe
 from ..ingest.build import Built, build
 from ..ingest.catalog import Catalog, index_quads
 from ..ingest.diff import diff
@@ -126,10 +128,13 @@ async def ingest_page(request: Request, store: StoreDep) -> Response:
         )
     )
     body = outcome_json(outcome, dry_run)
+    # what the page changes, in the catalog's words (the store still holds the state before it)
+    described = await store.run(describe, store, outcome.changes) if outcome.changes else []
     body.update(
         vendor=slug,
         graph=graph,
         sections=sections,
+        changes=[{"kind": c.kind, "vendor": c.vendor, "text": c.text} for c in described],
         stubs=[{"iri": i, "name": n} for i, n in sorted(stubs.items())],
     )
     headers = {"ETag": f'"{outcome.versions[graph]}"'} if graph in outcome.versions else {}

@@ -14,6 +14,7 @@ import strawberry
 
 from ... import readmodel as rm
 from ...vocab import SA, slug_of
+from ..history import HistoryConnection, vendor_history
 from .assessments import Assessment
 from .common import Direction, Fit, Info, PageSection, Severity, enum_of
 from .compliance import ComplianceClaim, Offering, claims_of
@@ -92,6 +93,13 @@ class Vendor:
 
     async def _record(self, info: Info) -> rm.Vendor:
         return await info.context.loaders.vendor(self.iri)
+
+    @strawberry.field(
+        description="The commits that changed this vendor, newest first, each with its changes in the "
+        "catalog's words; `after` is the `endCursor` of the previous page (docs/history.md)."
+    )
+    async def history(self, info: Info, first: int = 20, after: str | None = None) -> HistoryConnection:
+        return await vendor_history(info, self.iri, first, after)
 
     @strawberry.field(description='The slug, e.g. "dagster".')
     def id(self) -> strawberry.ID:

@@ -65,6 +65,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "stackatlas.web",
             "stackatlas.ingest",
             "stackatlas.writes",
+            "stackatlas.feed",
+            "stackatlas.webhooks",
         ),
     ),
     ("app", ("stackatlas.app", "stackatlas.server", "stackatlas.persistence", "stackatlas.remote_import")),

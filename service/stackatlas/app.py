@@ -22,6 +22,7 @@ from .auth.http import read_gate
 from .config import Settings
 from .dependencies import StoreDep
 from .errors import InvalidWrite, StackatlasError, excerpt
+from .feed.http import router as feed_router
 from .graphql import graphql_router
 from .http_guard import RequestGuard
 from .loader import catalog_sources
@@ -31,6 +32,9 @@ from .store import Store, open_store
 from .store.base import UserQueryLimits
 from .web import router as web_router
 from .web.errors import error_response, http_error
+from .webhooks.dispatcher import Dispatcher
+from .webhooks.dispatcher import serve as serve_webhooks
+from .webhooks.http import router as webhooks_router
 from .writes import router as writes_router
 
 log = logging.getLogger(__name__)
@@ -113,10 +117,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         app.state.sparql_shapes = await anyio.to_thread.run_sync(load_shapes)
         app.state.startup_error = None
         starting = asyncio.create_task(_start_user_queries(app, app.state.store))
+        dispatcher = Dispatcher(app.state.store, settings)
+        delivering = asyncio.create_task(serve_webhooks(app.state.store, settings, dispatcher))
         try:
             yield
         finally:
             starting.cancel()
+            dispatcher.stopping.set()  # a delivery in flight ends within webhook_timeout
+            await asyncio.wait([delivering], timeout=settings.webhook_timeout + 1)
             await app.state.store.stop_user_queries("the server is shutting down")
 
     async def _start_user_queries(app: FastAPI, store: Store) -> None:
@@ -181,5 +189,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(sparql_router)
     app.include_router(web_router)
     app.include_router(writes_router)
+    app.include_router(feed_router)
+    app.include_router(webhooks_router)
     app.add_middleware(RequestGuard, settings=settings)
     return app

@@ -77,13 +77,16 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Check data against the SHACL shapes.
+    """Check data against the SHACL shapes, and vendors against the freshness rule.
 
-    Exit 0 when there is no violation (warnings are still printed), 1 on
-    violations, 2 on unreadable input.
+    Exit 0 when there is no violation (warnings, stale vendors among them, are
+    still printed), 1 on violations, 2 on unreadable input. A vendor last
+    checked more than STACKATLAS_STALE_AFTER_DAYS days ago is a warning.
     """
+    from .config import Settings
     from .validation.cli import run_cli
 
+    days = Settings().stale_after_days
     if store is not None:
         if paths or context:
             raise StackatlasError("validate: give either --store or data PATHS, not both")
@@ -93,13 +96,13 @@ def validate(
         if is_remote(store):
             from .remote_import import validate_remote
 
-            report = validate_remote(store)
+            report = validate_remote(store, stale_after_days=days)
         else:
-            report = validate_persisted(Path(store))
+            report = validate_persisted(Path(store), stale_after_days=days)
         print(report.render(format.value), end="")
         raise typer.Exit(0 if report.conforms else 1)
 
-    raise typer.Exit(run_cli(paths or None, format.value, context or ()))
+    raise typer.Exit(run_cli(paths or None, format.value, context or (), stale_after_days=days))
 
 
 class IngestFormat(StrEnum):
@@ -343,6 +346,9 @@ class Scope(StrEnum):
 StoreOption = Annotated[
     str, typer.Option("--store", help="The on-disk store directory (serve --store DIR) or SPARQL engine URL.")
 ]
+DirectoryOption = Annotated[
+    Path, typer.Option("--store", help="The on-disk store directory (serve --store DIR).")
+]
 
 
 @token_app.command("add")
@@ -376,6 +382,79 @@ def token_revoke(
     from .auth.cli import revoke
 
     raise typer.Exit(revoke(store, name))
+
+
+class FeedFormat(StrEnum):
+    text = "text"
+    jsonl = "jsonl"
+
+
+@app.command()
+def changes(
+    store: DirectoryOption,
+    since: Annotated[str, typer.Option(help="The cursor: show the commits after this number (0: all).")] = "0",
+    vendor: Annotated[str | None, typer.Option(help="Only commits touching this vendor (id).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only changes of this kind (docs/history.md).")] = None,
+    limit: Annotated[int, typer.Option(help="Commits looked at, at most (1-1000).")] = 100,
+    format: Annotated[FeedFormat, typer.Option("--format", "-f", help="text or jsonl.")] = FeedFormat.text,
+) -> None:
+    """The change feed: commits after --since with their changes; the next cursor goes to stderr."""
+    from .feed.cli import run
+
+    run(store, since, vendor, kind, limit, format.value)
+
+
+webhook_app = typer.Typer(help="Webhooks: signed commit events sent to the operator's URLs (docs/webhooks.md).")
+app.add_typer(webhook_app, name="webhook")
+
+
+@webhook_app.command("add")
+def webhook_add(
+    url: Annotated[str, typer.Argument(help="Where to POST the events; its host must be in webhook_hosts.")],
+    store: DirectoryOption,
+    vendor: Annotated[
+        list[str] | None, typer.Option(help="Only commits touching this vendor (repeatable).")
+    ] = None,
+    certification: Annotated[
+        list[str] | None, typer.Option(help="Only commits naming this certification (repeatable).")
+    ] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only changes of this kind (repeatable).")] = None,
+) -> None:
+    """Register a webhook; prints it with its signing secret, shown only this once."""
+    from .config import Settings
+    from .webhooks.cli import add
+
+    add(store, url, vendor or [], certification or [], kind or [], Settings())
+
+
+@webhook_app.command("list")
+def webhook_list(store: DirectoryOption) -> None:
+    """List the webhooks: id, URL, how far delivered, filter (never the secret)."""
+    from .webhooks.cli import show
+
+    show(store)
+
+
+@webhook_app.command("remove")
+def webhook_remove(
+    ident: Annotated[str, typer.Argument(help="The webhook's id.")], store: DirectoryOption
+) -> None:
+    """Remove a webhook with its cursor and delivery log."""
+    from .webhooks.cli import remove
+
+    remove(store, ident)
+
+
+@webhook_app.command("deliveries")
+def webhook_deliveries(
+    ident: Annotated[str, typer.Argument(help="The webhook's id.")],
+    store: DirectoryOption,
+    limit: Annotated[int, typer.Option(help="Entries, newest first.")] = 50,
+) -> None:
+    """The webhook's delivery log: one line per attempt, newest first."""
+    from .webhooks.cli import deliveries
+
+    deliveries(store, ident, limit)
 
 
 @app.command()

@@ -70,6 +70,24 @@ class Settings(BaseSettings):
     write_max_body_bytes: int = 1_048_576
     """Largest body of ``/update``, ``/rdf-graphs`` and ``/ingest``; 413 beyond."""
 
+    # Freshness (see docs/feed.md#freshness)
+    stale_after_days: int = Field(default=365, ge=1)
+    """A vendor last checked (reviewed, or its page copied) longer ago than this many days is stale."""
+
+    # Webhooks (see docs/webhooks.md)
+    webhook_hosts: list[str] = Field(default_factory=list)
+    """Hosts (``name`` or ``name:port``) webhooks may call; empty: no webhook can be registered or called."""
+    webhook_timeout: float = Field(default=10.0, gt=0)
+    """Seconds one delivery (connect, send, answer) may take before it counts as failed."""
+    webhook_retry_base: float = Field(default=1.0, gt=0)
+    """Seconds before the first retry of a failed delivery; each further failure doubles it."""
+    webhook_retry_max: float = Field(default=3600.0, gt=0)
+    """Longest wait between two retries, in seconds."""
+    webhook_poll_interval: float = Field(default=1.0, gt=0)
+    """Seconds the dispatcher waits for a commit before it looks at the log anyway."""
+    webhook_log_keep: int = Field(default=1000, ge=1)
+    """Delivery log entries kept per webhook (the oldest go first)."""
+
     # SPARQL
     sparql_timeout: float = 10.0
     """Default per-query time limit in seconds."""

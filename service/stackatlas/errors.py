@@ -120,6 +120,12 @@ class WritesDisabled(StackatlasError):
     status = 403
 
 
+class NotFound(StackatlasError):
+    """A thing named in the request (a webhook) does not exist."""
+
+    status = 404
+
+
 class PreconditionFailed(StackatlasError):
     """A write named a version (``If-Match``, ``expectedVersion``) that is no longer current (HTTP 412)."""
 

@@ -52,6 +52,12 @@ ALIASES = {
 GRAPH_ALIASES = {**ALIASES, "json": JSON_LD, "xml": RDF_XML}
 """For CONSTRUCT/DESCRIBE and downloads, ``json`` and ``xml`` mean the RDF syntaxes."""
 
+JSON_LINES = "application/x-ndjson"
+ATOM = "application/atom+xml"
+FEED = [JSON_LINES, ATOM]
+"""The change feed (``/changes``): one JSON object per commit and line, or an Atom feed."""
+FEED_ALIASES = {"jsonl": JSON_LINES, "ndjson": JSON_LINES, "atom": ATOM}
+
 XHTML = "application/xhtml+xml"
 LINKED_DATA = [HTML, XHTML, TURTLE, JSON_LD, N_TRIPLES]
 """What ``/id/…`` answers with: a page for browsers, the resource's triples for RDF clients."""
@@ -100,6 +106,8 @@ SYNONYMS = {
     "text/n3": TURTLE,
     "text/rdf+n3": TURTLE,
     "application/n3": TURTLE,
+    "application/jsonl": JSON_LINES,
+    "application/json-lines": JSON_LINES,
 }
 """Older or generic names some clients send (SPARQLWrapper, rdflib's SPARQLStore).
 

@@ -197,9 +197,12 @@ def open_reader(directory: Path) -> PersistentStore:
     return PersistentStore(directory, writer=False)
 
 
-def validate_persisted(directory: Path) -> Report:
-    """``stackatlas validate --store DIR``: the store as it is, findings named by the files it would export."""
+def validate_persisted(directory: Path, stale_after_days: int | None = None) -> Report:
+    """``stackatlas validate --store DIR``: the store as it is, findings named by the files it would export;
+    with ``stale_after_days``, stale vendors as warnings too."""
     from .validation import validate_store
+    from .validation.freshness import with_freshness
 
     store = open_reader(directory)
-    return validate_store(store, store_sources(store))
+    report = validate_store(store, store_sources(store))
+    return report if stale_after_days is None else with_freshness(report, store, stale_after_days)

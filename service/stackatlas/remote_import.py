@@ -37,13 +37,15 @@ def import_remote(url: str, sources: Sequence[SourceFile], *, allow_invalid: boo
     return store
 
 
-def validate_remote(url: str) -> Report:
+def validate_remote(url: str, stale_after_days: int | None = None) -> Report:
     """``stackatlas validate --store URL``: the engine's public graphs as they are, findings named by file.
 
     The whole catalog is read once (Graph Store Protocol) into a local store
-    that pyshacl checks; replicas keep serving meanwhile.
+    that pyshacl checks; replicas keep serving meanwhile. With
+    ``stale_after_days``, stale vendors as warnings too.
     """
     from .validation import validate_store
+    from .validation.freshness import with_freshness
 
     store = open_remote(url)
     local = OxigraphStore()
@@ -52,4 +54,5 @@ def validate_remote(url: str) -> Report:
     sources = [
         SourceFile(Path(f"{g.removeprefix(prefix)}.ttl"), g, RDF_SUFFIXES[".ttl"]) for g in local.named_graphs()
     ]
-    return validate_store(local, sources)
+    report = validate_store(local, sources)
+    return report if stale_after_days is None else with_freshness(report, local, stale_after_days)

@@ -31,6 +31,8 @@ TOKENS_GRAPH = URIRef(f"{SYSTEM_GRAPHS}tokens")
 """Bearer tokens, as hashes (``stackatlas token add``)."""
 VERSIONS_GRAPH = URIRef(f"{SYSTEM_GRAPHS}versions")
 """Each vendor graph's version (the ETag a write names in If-Match)."""
+WEBHOOKS_GRAPH = URIRef(f"{SYSTEM_GRAPHS}webhooks")
+"""Webhook registrations (with their signing secrets), each one's delivery cursor and its delivery log."""
 
 AUDIT_GRAPH = GRAPH["audit"]
 """The commits (PROV-O activities) of governed writes: public, it holds token names, never hashes."""

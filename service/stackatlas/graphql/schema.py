@@ -14,7 +14,9 @@ from ..store.queries import graphql as q
 from ..store.terms import Term, literal
 from ..store.terms import iri as iri_term
 from ..vocab import SA, vendor_iri
+from ..workbench import freshness_states
 from . import history
+from .changes import ChangeFeed, changes
 from .concepts import resolve
 from .context import Context
 from .errors import UserError
@@ -119,6 +121,11 @@ class Query(WorkbenchQuery):
     commits: CommitConnection = strawberry.field(
         resolver=commits, description="The audit trail of governed writes, newest first (docs/writes.md)."
     )
+    changes: ChangeFeed = strawberry.field(
+        resolver=changes,
+        description="The change feed: commits after the cursor `since`, oldest first, with their changes in "
+        "the catalog's words; `vendor` (id) and `kind` filter it (docs/feed.md).",
+    )
 
     @strawberry.field(
         description="A vendor by id (slug); null when unknown. With `asOf` (a date, a date-time, a commit "
@@ -138,7 +145,9 @@ class Query(WorkbenchQuery):
     @strawberry.field(
         description="Vendors, filtered and paged. `search` matches names and aliases, case-insensitively; "
         "`certification` keeps vendors with an offering whose claim for it is HELD; `minInpact`/`minGoals` "
-        "keep vendors whose assessment total is at least that."
+        "keep vendors whose assessment total is at least that; `stale: true` keeps vendors last checked "
+        "longer ago than the catalog's stale_after_days, `stale: false` those checked since (vendors whose "
+        "freshness is unknown are in neither)."
     )
     async def vendors(
         self,
@@ -151,6 +160,7 @@ class Query(WorkbenchQuery):
         order_by: VendorOrder = VendorOrder.NAME,
         min_inpact: int | None = None,
         min_goals: int | None = None,
+        stale: bool | None = None,
     ) -> VendorConnection:
         size = _page_size(first, info.context.settings)
         offset = 0
@@ -194,6 +204,12 @@ class Query(WorkbenchQuery):
                     goals if isinstance(goals, int) else None,
                 ),
             )
+        if stale is not None:
+            states = await info.context.catalog.store.run(
+                freshness_states, info.context.catalog.reader, info.context.settings.stale_after_days
+            )
+            wanted = "stale" if stale else "fresh"
+            found = {iri: values for iri, values in found.items() if states.get(iri) == wanted}
         items = [
             (iri, name, inpact, goals)
             for iri, (name, inpact, goals) in found.items()

@@ -253,7 +253,7 @@ class WorkbenchQuery:
             query = wb.facets.parse(params)
         except InputError as exc:
             raise UserError(str(exc)) from None
-        result = await _run(info, wb.facet_list, _reader(info), query)
+        result = await _run(info, wb.facet_list, _reader(info), query, info.context.settings.stale_after_days)
         assert isinstance(result, wb.facets.FacetResult)
         return FacetedVendors(
             total_count=result.total,

@@ -94,7 +94,7 @@ def core(node: Node, concepts: Concepts, vendor_classes: frozenset[str]) -> r.Ve
                 key=lambda c: c.notation or c.iri,
             )
         ),
-        reviewed_at=node.text(S.reviewedAt),
+        reviewed_at=node.text(S.reviewedOn),
         graphs=frozenset(node.graphs),
     )
 

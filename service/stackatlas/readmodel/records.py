@@ -83,7 +83,7 @@ class VendorCore(VendorRef):
     states_none: tuple[Concept, ...]
     """Page sections the page has with nothing under them (sa:statesNone): empty, as opposed to unknown."""
     reviewed_at: str | None
-    """When a curator last reviewed the page (``sa:reviewedAt``, issue 13): no data states it yet."""
+    """The day a curator last reviewed the entry (``sa:reviewedOn``, ``markReviewed``); None when never."""
     graphs: frozenset[str]
 
     @property

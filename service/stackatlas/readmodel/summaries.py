@@ -39,6 +39,8 @@ class EntrySummary:
     """SPDX identifier or IRI."""
     open_source: bool | None
     reviewed_at: str | None
+    retrieved_on: str | None
+    """The newest ``sa:retrievedOn`` of the source pages the vendor's graphs derive from."""
     offerings: tuple[OfferingSummary, ...]
     scores: Mapping[str, int]
     """"INPACT" / "GOALS" → total, "INPACT.I" … → dimension score, as stated."""
@@ -50,6 +52,7 @@ class EntrySummary:
 
 def summaries(select: Callable[[str], list[Row]], concepts: Concepts) -> dict[str, EntrySummary]:
     facts = {str(r["v"]): r for r in select(q.ENTRY_FACTS)}
+    retrieved = {str(r["v"]): str(r["retrieved"]) for r in select(q.ENTRY_RETRIEVED) if r.get("retrieved")}
     offerings: dict[str, dict[str, tuple[str, str | None]]] = defaultdict(dict)
     for r in select(q.ENTRY_OFFERINGS):
         o = str(r["o"])
@@ -86,6 +89,7 @@ def summaries(select: Callable[[str], list[Row]], concepts: Concepts) -> dict[st
             license=license_code(str(row["license"])) if row.get("license") is not None else None,
             open_source=os_value if isinstance(os_value, bool) else None,
             reviewed_at=str(row["reviewed"]) if row.get("reviewed") is not None else None,
+            retrieved_on=retrieved.get(iri),
             offerings=tuple(
                 OfferingSummary(o, name or last_segment(o), kind, claims.get(o, {}))
                 for o, (name, kind) in sorted(offerings[iri].items())

@@ -23,6 +23,7 @@ from ..export.formats import MAP_FORMATS
 from ..export.graph import serialise_triples
 from ..history import asof
 from ..negotiation import negotiate
+from ..readmodel.freshness import vendor_freshness
 from ..store import OxigraphStore, Store, terms
 from ..store.audit import vendor_of_node
 from ..store.queries import linked_data as queries
@@ -77,8 +78,16 @@ async def resource(path: str, request: Request, store: StoreDep, settings: Setti
             page = await store.run(catalog.vendor, store, iri)
             pages = [s.page for s in page.record.sources if s.page]
             copies = await store.run(copy_urls, store, settings, pages)
+            fresh = vendor_freshness(page.core, page.record.sources, settings.stale_after_days)
             return render(
-                request, "vendor.html", headers=headers, v=page, map_formats=MAP_FORMATS, copies=copies
+                request,
+                "vendor.html",
+                headers=headers,
+                v=page,
+                map_formats=MAP_FORMATS,
+                copies=copies,
+                fresh=fresh,
+                stale_after_days=settings.stale_after_days,
             )
         label = await store.run(catalog.label_of, store, iri)
         rows = await store.run(catalog.statements, store, iri)

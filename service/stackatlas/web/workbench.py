@@ -62,7 +62,9 @@ async def vendor_list(request: Request, store: StoreDep) -> Response:
     """Every vendor with its own page, filtered by facets, with counts per facet value and a sort."""
     try:
         query = wb.facets.parse(_check(request, FACET_PARAMS))
-        result = await store.run(wb.facet_list, reader_for(store), query)
+        result = await store.run(
+            wb.facet_list, reader_for(store), query, request.app.state.settings.stale_after_days
+        )
     except InputError as exc:
         return _bad(request, "vendors.html", exc, result=None, query=wb.facets.FacetQuery())
     return render(request, "vendors.html", error=None, result=result, query=query)

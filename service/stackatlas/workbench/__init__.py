@@ -20,8 +20,15 @@ def text_index(reader: rm.Reader) -> TextIndex:
     return reader.cached("workbench-text-index", lambda: TextIndex(catalog(reader).profiles))
 
 
-def facet_list(reader: rm.Reader, query: facets.FacetQuery) -> facets.FacetResult:
-    return facets.run(catalog(reader), text_index(reader), query)
+def facet_list(
+    reader: rm.Reader, query: facets.FacetQuery, stale_after_days: int = facets.STALE_AFTER_DAYS
+) -> facets.FacetResult:
+    return facets.run(catalog(reader), text_index(reader), query, stale_after_days=stale_after_days)
+
+
+def freshness_states(reader: rm.Reader, stale_after_days: int) -> dict[str, str]:
+    """Each catalog vendor's freshness state ("fresh", "stale", "unknown"), from the cached profiles."""
+    return {p.iri: p.freshness(stale_after_days=stale_after_days) for p in catalog(reader).profiles}
 
 
 def build_stacks(reader: rm.Reader, requirements: stacks.Requirements) -> stacks.StackAnswer:
@@ -38,6 +45,7 @@ __all__ = [
     "compare",
     "facet_list",
     "facets",
+    "freshness_states",
     "stacks",
     "text_index",
 ]

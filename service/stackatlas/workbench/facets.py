@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..errors import InputError
-from .profiles import STATUS_LABELS, STATUSES, UNKNOWN, Catalog, Profile
+from .profiles import STALE_AFTER_DAYS, STATUS_LABELS, STATUSES, UNKNOWN, Catalog, Profile
 from .search import TextIndex
 
 SORTS = ("name", "inpact", "goals", "layer", "relevance")
@@ -188,7 +188,13 @@ def _open_source(p: Profile) -> str:
     return "unknown" if p.open_source is None else "yes" if p.open_source else "no"
 
 
-def run(cat: Catalog, index: TextIndex, query: FacetQuery, today: date | None = None) -> FacetResult:
+def run(
+    cat: Catalog,
+    index: TextIndex,
+    query: FacetQuery,
+    today: date | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
+) -> FacetResult:
     """Filter, count and sort the catalog's profiles for one query (no store access)."""
     profiles = cat.profiles
     known = {c.notation for c in cat.certifications}
@@ -197,7 +203,7 @@ def run(cat: Catalog, index: TextIndex, query: FacetQuery, today: date | None = 
             raise InputError(
                 f"unknown certification {code!r} in cert; known: {', '.join(sorted(c for c in known if c))}"
             )
-    freshness = {p.iri: p.freshness(today) for p in profiles}
+    freshness = {p.iri: p.freshness(today, stale_after_days) for p in profiles}
     relevance: dict[str, tuple[float, tuple[str, ...]]] = {}
     if query.text:
         relevance = {m.iri: (m.score, m.matched) for m in index.search(query.text)}

@@ -14,6 +14,7 @@ from datetime import date
 
 from .. import readmodel as rm
 from ..readmodel import build
+from ..readmodel.freshness import freshness
 
 UNKNOWN = "UNKNOWN"
 """The status of a certification for an offering no claim speaks about."""
@@ -31,7 +32,7 @@ STATUS_LABELS = {
 }
 
 STALE_AFTER_DAYS = 365
-"""A vendor reviewed longer ago than this is stale (needs ``sa:reviewedAt``, which no data states yet)."""
+"""The default of the ``stale_after_days`` setting (see :mod:`stackatlas.readmodel.freshness`)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Profile:
     scores: Mapping[str, int]
     """"INPACT" / "GOALS" → total, and "INPACT.I" / "GOALS.G" … → dimension score, as stated."""
     reviewed_at: str | None
+    retrieved_on: str | None
     texts: tuple[tuple[str, str], ...]
     """(field, text) pairs the text search indexes: name, alias, summary, analysis, lists …"""
 
@@ -60,16 +62,9 @@ class Profile:
             return frozenset({UNKNOWN})
         return frozenset(o.claims.get(certification, UNKNOWN) for o in self.offerings)
 
-    def freshness(self, today: date | None = None) -> str:
-        """ "fresh", "stale", or "unknown" when the data states no review date (every vendor today)."""
-        if not self.reviewed_at:
-            return "unknown"
-        try:
-            reviewed = date.fromisoformat(self.reviewed_at[:10])
-        except ValueError:
-            return "unknown"
-        age = ((today or date.today()) - reviewed).days
-        return "stale" if age > STALE_AFTER_DAYS else "fresh"
+    def freshness(self, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> str:
+        """ "fresh", "stale", or "unknown" when the data states neither a review nor a retrieval date."""
+        return freshness(self.reviewed_at, self.retrieved_on, stale_after_days, today).state
 
 
 TEXT_FIELDS = {"strength": "list", "limitation": "list", "bestSuitedFor": "list", "useWithCautionFor": "list"}
@@ -99,6 +94,7 @@ def profile(entry: rm.IndexEntry, summary: rm.EntrySummary) -> Profile:
         offerings=summary.offerings,
         scores=summary.scores,
         reviewed_at=summary.reviewed_at,
+        retrieved_on=summary.retrieved_on,
         texts=tuple(texts),
     )
 

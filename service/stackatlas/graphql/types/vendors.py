@@ -13,6 +13,7 @@ from __future__ import annotations
 import strawberry
 
 from ... import readmodel as rm
+from ...readmodel.freshness import Freshness, vendor_freshness
 from ...vocab import SA, slug_of
 from ..history import HistoryConnection, vendor_history
 from .assessments import Assessment
@@ -305,6 +306,37 @@ class Vendor:
             StackImpact(layer=Layer.of(s.layer), description=s.description)
             for s in (await self._record(info)).stack_impact
         ]
+
+    async def _freshness(self, info: Info) -> Freshness:
+        core = await self._core(info)
+        found = await info.context.loaders.sources.load_many(sorted(core.graphs))
+        sources = [s for per_graph in found for s in per_graph]
+        return vendor_freshness(core, sources, info.context.settings.stale_after_days)
+
+    @strawberry.field(
+        description="ISO date a curator last reviewed the entry (sa:reviewedOn, markReviewed); null when never."
+    )
+    async def reviewed_at(self, info: Info) -> str | None:
+        return (await self._core(info)).reviewed_at
+
+    @strawberry.field(
+        description="ISO date of the newest copy of the source pages this vendor's graphs derive from "
+        "(sa:retrievedOn); null when none states one."
+    )
+    async def retrieved_on(self, info: Info) -> str | None:
+        day = (await self._freshness(info)).retrieved_on
+        return day.isoformat() if day else None
+
+    @strawberry.field(
+        description="True when the record was last checked (the later of reviewedAt and retrievedOn) more than "
+        "the catalog's stale_after_days ago; false when checked since; null when neither date is known."
+    )
+    async def stale(self, info: Info) -> bool | None:
+        return (await self._freshness(info)).stale
+
+    @strawberry.field(description='"fresh", "stale" or "unknown" (neither a review nor a retrieval date).')
+    async def freshness(self, info: Info) -> str:
+        return (await self._freshness(info)).state
 
     @strawberry.field(description="The source pages of the files that state facts about this vendor.")
     async def sources(self, info: Info) -> list[Source]:

@@ -29,9 +29,15 @@ _ENTRY = "?v a sa:CatalogEntry ."
 ENTRY_FACTS = PROLOGUE + (
     f"SELECT ?v ?category ?license ?os ?reviewed WHERE {{ {_ENTRY} "
     "OPTIONAL { ?v sa:category ?category } OPTIONAL { ?v sa:license ?license } "
-    "OPTIONAL { ?v sa:openSource ?os } OPTIONAL { ?v sa:reviewedAt ?reviewed } }"
+    "OPTIONAL { ?v sa:openSource ?os } OPTIONAL { ?v sa:reviewedOn ?reviewed } }"
 )
 """Each catalog vendor's facets (names and layers come from the cached catalog index)."""
+
+ENTRY_RETRIEVED = PROLOGUE + (
+    f"SELECT ?v (MAX(?day) AS ?retrieved) WHERE {{ {_ENTRY} "
+    "GRAPH ?g { ?v a ?type . ?g prov:wasDerivedFrom ?page } ?page sa:retrievedOn ?day } GROUP BY ?v"
+)
+"""When the newest copy of the source pages a catalog vendor's graphs derive from was taken (freshness)."""
 
 ENTRY_OFFERINGS = PROLOGUE + (
     f"SELECT ?v ?o ?type ?label ?rdfsLabel WHERE {{ {_ENTRY} ?v sa:offering ?o . "

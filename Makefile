@@ -10,7 +10,7 @@ PORT   ?= 8000
 # run imports the shipped data into it (validated), later runs open it in seconds.
 STORE  ?= .store
 
-.PHONY: run test lint venv system-deps bench clean
+.PHONY: run test lint venv system-deps bench clean replicas
 
 $(BIN)/stackatlas: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ venv: $(BIN)/stackatlas
 
 run: venv
 	$(BIN)/stackatlas serve --host $(HOST) --port $(PORT) --store $(STORE)
+
+# An Oxigraph server and three stateless replicas over it on loopback (ports 7878, 8001-8003);
+# see docs/deployment.md.
+replicas: venv
+	bash deploy/replicas.sh
 
 # Debian's graphviz and chromium and the npm Mermaid parser are what the export
 # and browser tests check against; install them when they are missing.

@@ -16,14 +16,22 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
 from conftest import LiveServer, start_server, stop_server
+from stackatlas import readmodel as rm
+from stackatlas.history import asof
+from stackatlas.loader import catalog_sources
+from stackatlas.store import OxigraphStore
+from stackatlas.store.changes import Activity, ChangeSet
+from stackatlas.vocab import SA
 from test_writes import Tokens, cli, make_store, update
 
 GRAPHS = "https://w3id.org/stackatlas/graph/"
@@ -256,6 +264,22 @@ def test_graphql_and_linked_data_as_of_agree_with_what_was_written(scenario: Sce
     assert by_time == gql(url, query % "2")["vendor"]
     assert gql(url, query % "r1")["vendor"] == at4  # the release names commit 4
     assert gql(url, query % "2020-01-01")["vendor"]["inpact"]["total"] == 27  # before any commit
+    # several points in one request, next to the current catalog, each reading its own state
+    both = gql(
+        url,
+        """{ at1: vendor(id: "dagster", asOf: "1") { inpact { total } alternatives { vendor { id name } } }
+        at4: vendor(id: "dagster", asOf: "4") { inpact { total } alternatives { vendor { id name } } }
+        now: vendor(id: "dagster") { inpact { total } risks { description } }
+        vendors(search: "Dagster") { edges { node { id } } } }""",
+    )
+    assert both["at1"]["inpact"]["total"] == 27 and both["at4"]["inpact"]["total"] == 26
+    temporal = [a["vendor"] for a in both["at1"]["alternatives"] if a["vendor"]["id"] == "temporal"]
+    assert temporal == [{"id": "temporal", "name": "Temporal"}]  # its name, as it is now
+    assert "temporal" not in {a["vendor"]["id"] for a in both["at4"]["alternatives"]}
+    assert "Branch deployments leak secrets into preview environments" in {
+        r["description"] for r in both["now"]["risks"]
+    }
+    assert "dagster" in {e["node"]["id"] for e in both["vendors"]["edges"]}
     # linked data: the same states
     page3 = httpx.get(f"{url}/id/vendor/dagster", params={"asOf": "3", "format": "nt"})
     page4 = httpx.get(f"{url}/id/vendor/dagster", params={"asOf": "4", "format": "nt"})
@@ -380,3 +404,28 @@ def test_release_page_compares_two_releases(scenario: Scenario) -> None:
     assert "risk added" not in page.text  # commit 6 is after the release
     bad = httpx.get(f"{url}/releases", params={"from": "r9", "to": "r1"}, headers={"Accept": "text/html"})
     assert bad.status_code == 400 and "&#39;r9&#39; is not a commit number" in bad.text
+
+
+def test_a_past_vendor_is_kept_until_the_store_changes() -> None:
+    """``asof.vendor_store`` keeps a past vendor per (vendor, point) and rebuilds it after a write."""
+    store = OxigraphStore()
+    store.load(catalog_sources(None))
+    graph = ox.NamedNode(DAGSTER_GRAPHS[0])
+
+    def add_role(text: str) -> None:
+        quad = ox.Quad(ox.NamedNode(DAGSTER), ox.NamedNode(str(SA.role)), ox.Literal(text), graph)
+        store.commit(ChangeSet.of([quad]), {}, Activity("test", text, "test", datetime.now(UTC)))
+
+    def roles(past: object) -> set[str]:
+        assert isinstance(past, OxigraphStore)
+        return set(rm.reader_for(past).read([DAGSTER])[DAGSTER].core.roles)
+
+    add_role("first test role")
+    before, after = asof.vendor_store(store, DAGSTER, 0), asof.vendor_store(store, DAGSTER, 1)
+    assert "first test role" not in roles(before) and "first test role" in roles(after)
+    assert asof.vendor_store(store, DAGSTER, 0) is before  # kept: the same point is not rebuilt
+    assert asof.vendor_store(store, f"{DAGSTER}-not-a-vendor", 0) is None
+    add_role("second test role")  # the present changed: rebuilt, the same past
+    again = asof.vendor_store(store, DAGSTER, 1)
+    assert again is not after and roles(again) == roles(after)
+    assert "second test role" in roles(asof.vendor_store(store, DAGSTER, 2))

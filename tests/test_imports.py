@@ -69,7 +69,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "stackatlas.webhooks",
         ),
     ),
-    ("app", ("stackatlas.app", "stackatlas.server", "stackatlas.persistence")),
+    ("app", ("stackatlas.app", "stackatlas.server", "stackatlas.persistence", "stackatlas.remote_import")),
     ("cli", ("stackatlas.cli", "stackatlas.__main__")),
 ]
 

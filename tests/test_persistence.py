@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pyoxigraph
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
@@ -293,3 +294,67 @@ def test_export_files_round_trip_on_a_generated_catalog(tmp_path: Path):
 def test_commands_on_a_directory_without_a_store_say_so(command: list[str], tmp_path: Path):
     done = cli(*command, str(tmp_path / "nothing"))
     assert done.returncode == 2 and "no stackatlas store here" in done.stderr
+
+
+def _public_graphs(store: pyoxigraph.Store) -> dict[str, rdflib.Graph]:
+    """Each named graph of ``store`` outside ``graph/system/``, parsed on its own (blank nodes per graph)."""
+    graphs = {}
+    for name in store.named_graphs():
+        assert isinstance(name, pyoxigraph.NamedNode)
+        if "/system/" not in name.value:
+            data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=name)
+            graphs[name.value] = rdflib.Graph().parse(data=data, format="nt")
+    return graphs
+
+
+def test_the_public_copy_follows_every_kind_of_commit(tmp_path: Path):
+    """The writer keeps the copy readers open (no system graphs) in step with the primary: commits
+    that add, replace and delete graphs (blank nodes included), a refused commit, a token (a system
+    graph) and a change made outside ``commit`` (which rebuilds the copy) all leave it equal to the
+    primary without its system graphs."""
+    from stackatlas.auth.tokens import add_token
+    from stackatlas.errors import PreconditionFailed
+    from stackatlas.store.changes import ChangeSet
+    from stackatlas.writes.transaction import activity
+
+    directory = tmp_path / "store"
+    assert cli("import", "--store", str(directory), str(REPO / "graph_data")).returncode == 0
+    store = PersistentStore(directory, writer=True)
+    try:
+        store.publish()  # as a server start does: the copy is built from the primary
+        dagster = f"{GRAPH}vendors/dagster"
+        claim = pyoxigraph.BlankNode()
+        name = pyoxigraph.NamedNode(dagster)
+        added = [
+            pyoxigraph.Quad(pyoxigraph.NamedNode(f"{VENDOR}dagster"), pyoxigraph.NamedNode(LABEL), claim, name),
+            pyoxigraph.Quad(claim, pyoxigraph.NamedNode(LABEL), pyoxigraph.Literal("mirror check"), name),
+        ]
+        store.commit(ChangeSet.of(added), {}, activity("test", "add", "test"))
+        with pytest.raises(PreconditionFailed):  # refused inside the commit: nothing to replay
+            store.commit(ChangeSet.of(added[:1]), {dagster: "stale"}, activity("test", "refused", "test"))
+        add_token(store, "mirror-test", "write")
+        store.commit(
+            ChangeSet.between(store.graph_quads([dagster]), []), {}, activity("test", "delete", "test")
+        )
+        assert dagster not in store.named_graphs()
+        seen = []
+        for step in range(2):
+            public = pyoxigraph.Store.read_only(str(directory / store.marker.public))  # what readers open
+            primary = _public_graphs(store.ox)
+            copy = _public_graphs(public)
+            assert set(copy) == set(primary)
+            assert f"{GRAPH}audit" in copy and (dagster in copy) == bool(step)
+            assert all(isomorphic(copy[g], primary[g]) for g in primary)
+            assert not any("/system/" in g.value for g in public.named_graphs())  # type: ignore[union-attr]
+            seen.append(len(copy))
+            del public
+            if step == 0:  # a change that is not a commit: the copy is rebuilt, not replayed
+                with store.exclusive() as target:
+                    target.update(
+                        f'INSERT DATA {{ GRAPH <{GRAPH}vendors/dagster> {{ <{VENDOR}dagster> <{LABEL}> "x" }} }}'  # noqa: E501
+                    )
+                    store.bump_generation()
+        assert seen[1] == seen[0] + 1
+        assert store.select(f"SELECT ?l WHERE {{ <{VENDOR}dagster> <{LABEL}> ?l }}") == [{"l": "x"}]
+    finally:
+        store.close()

@@ -49,6 +49,7 @@ def build_store(settings: Settings, *, validate: bool = True) -> Store:
 
     With ``settings.store``, open the on-disk store as its writer instead
     (importing ``data`` into it on the first start); see :mod:`stackatlas.persistence`.
+    With ``settings.store_url``, the store is that SPARQL engine (docs/deployment.md).
 
     Raises :class:`StartupRefused` on violations. The report goes to stderr
     first, so the operator sees what to fix; with ``allow_invalid`` it is still
@@ -56,6 +57,15 @@ def build_store(settings: Settings, *, validate: bool = True) -> Store:
     """
     from .validation import validate_store
 
+    if settings.store_url is not None:  # a SPARQL engine: the replica loads and validates nothing
+        from .store.remote import open_remote
+
+        return open_remote(
+            settings.store_url,
+            timeout=settings.store_timeout,
+            generation_ttl=settings.store_generation_ttl,
+            timeout_parameter=settings.store_timeout_parameter,
+        )
     sources = catalog_sources(settings.data)
     if settings.store is not None:
         from .persistence import open_served_store

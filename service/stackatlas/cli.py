@@ -70,9 +70,10 @@ def validate(
         typer.Option(help="Files or directories the PATHS point into (repeatable); loaded, not reported on."),
     ] = None,
     store: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="Check this on-disk store as it is instead of files (a server may be running on it)."
+            help="Check this on-disk store (or SPARQL engine URL) as it is instead of files "
+            "(a server may be running on it)."
         ),
     ] = None,
 ) -> None:
@@ -90,8 +91,14 @@ def validate(
         if paths or context:
             raise StackatlasError("validate: give either --store or data PATHS, not both")
         from .persistence import validate_persisted
+        from .store.remote import is_remote
 
-        report = validate_persisted(store, stale_after_days=days)
+        if is_remote(store):
+            from .remote_import import validate_remote
+
+            report = validate_remote(store, stale_after_days=days)
+        else:
+            report = validate_persisted(Path(store), stale_after_days=days)
         print(report.render(format.value), end="")
         raise typer.Exit(0 if report.conforms else 1)
 
@@ -137,9 +144,10 @@ def serve(
         typer.Option(help="Data file or directory, repeatable (env STACKATLAS_DATA)."),
     ] = None,
     store: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="On-disk store directory; the first start imports --data into it (env STACKATLAS_STORE)."
+            help="On-disk store directory; the first start imports --data into it; or a SPARQL engine's "
+            "http:// URL to serve as a stateless replica (env STACKATLAS_STORE)."
         ),
     ] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (env STACKATLAS_WORKERS).")] = None,
@@ -180,7 +188,10 @@ def serve(
 def import_(
     data: Annotated[list[Path], typer.Argument(help="Data files or directories (the graph_data/ layout).")],
     store: Annotated[
-        Path | None, typer.Option(help="Store directory, created if missing (env STACKATLAS_STORE).")
+        str | None,
+        typer.Option(
+            help="Store directory, created if missing, or an empty SPARQL engine's URL (env STACKATLAS_STORE)."
+        ),
     ] = None,
     replace: Annotated[
         bool,
@@ -197,8 +208,19 @@ def import_(
     """
     from .loader import catalog_sources
     from .persistence import default_store, import_store, say
+    from .store.remote import is_remote
 
-    directory = default_store(store)
+    if store is None:
+        from .config import Settings
+
+        store = Settings().store_url
+    if is_remote(store):
+        from .remote_import import import_remote
+
+        assert store is not None
+        import_remote(store, catalog_sources(data), allow_invalid=allow_invalid)
+        return
+    directory = default_store(Path(store) if store is not None else None)
     imported = import_store(directory, catalog_sources(data), replace=replace, allow_invalid=allow_invalid)
     say(f"store {directory}: imported {len(imported):,} quads at generation {imported.generation}")
     imported.close()
@@ -321,7 +343,12 @@ class Scope(StrEnum):
     admin = "admin"
 
 
-StoreOption = Annotated[Path, typer.Option("--store", help="The on-disk store directory (serve --store DIR).")]
+StoreOption = Annotated[
+    str, typer.Option("--store", help="The on-disk store directory (serve --store DIR) or SPARQL engine URL.")
+]
+DirectoryOption = Annotated[
+    Path, typer.Option("--store", help="The on-disk store directory (serve --store DIR).")
+]
 
 
 @token_app.command("add")
@@ -364,7 +391,7 @@ class FeedFormat(StrEnum):
 
 @app.command()
 def changes(
-    store: StoreOption,
+    store: DirectoryOption,
     since: Annotated[str, typer.Option(help="The cursor: show the commits after this number (0: all).")] = "0",
     vendor: Annotated[str | None, typer.Option(help="Only commits touching this vendor (id).")] = None,
     kind: Annotated[str | None, typer.Option(help="Only changes of this kind (docs/history.md).")] = None,
@@ -384,7 +411,7 @@ app.add_typer(webhook_app, name="webhook")
 @webhook_app.command("add")
 def webhook_add(
     url: Annotated[str, typer.Argument(help="Where to POST the events; its host must be in webhook_hosts.")],
-    store: StoreOption,
+    store: DirectoryOption,
     vendor: Annotated[
         list[str] | None, typer.Option(help="Only commits touching this vendor (repeatable).")
     ] = None,
@@ -401,7 +428,7 @@ def webhook_add(
 
 
 @webhook_app.command("list")
-def webhook_list(store: StoreOption) -> None:
+def webhook_list(store: DirectoryOption) -> None:
     """List the webhooks: id, URL, how far delivered, filter (never the secret)."""
     from .webhooks.cli import show
 
@@ -409,7 +436,9 @@ def webhook_list(store: StoreOption) -> None:
 
 
 @webhook_app.command("remove")
-def webhook_remove(ident: Annotated[str, typer.Argument(help="The webhook's id.")], store: StoreOption) -> None:
+def webhook_remove(
+    ident: Annotated[str, typer.Argument(help="The webhook's id.")], store: DirectoryOption
+) -> None:
     """Remove a webhook with its cursor and delivery log."""
     from .webhooks.cli import remove
 
@@ -419,7 +448,7 @@ def webhook_remove(ident: Annotated[str, typer.Argument(help="The webhook's id."
 @webhook_app.command("deliveries")
 def webhook_deliveries(
     ident: Annotated[str, typer.Argument(help="The webhook's id.")],
-    store: StoreOption,
+    store: DirectoryOption,
     limit: Annotated[int, typer.Option(help="Entries, newest first.")] = 50,
 ) -> None:
     """The webhook's delivery log: one line per attempt, newest first."""

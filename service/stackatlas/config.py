@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .resources import data_dir
@@ -18,10 +18,28 @@ from .resources import data_dir
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STACKATLAS_", extra="ignore")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _engine_url(cls, values: object) -> object:
+        """``--store http://…`` (or ``STACKATLAS_STORE=http://…``) names an engine, not a directory."""
+        if isinstance(values, dict):
+            store = values.get("store")
+            if isinstance(store, str) and store.startswith(("http://", "https://")):
+                values = {**values, "store": None, "store_url": store}
+        return values
+
     data: list[Path] = Field(default_factory=lambda: [data_dir()])
     """Data files or directories to serve (the shipped ``graph_data/`` by default)."""
     store: Path | None = None
     """Directory of an on-disk store to serve; the first start imports ``data`` into it (validated)."""
+    store_url: str | None = None
+    """A SPARQL engine to serve (``--store http://host:port/``): a stateless replica (docs/deployment.md)."""
+    store_timeout: float = 10.0
+    """Seconds an internal request to the SPARQL engine may take (``store_url``); 503 beyond."""
+    store_generation_ttl: float = 0.1
+    """Seconds a replica trusts the engine's generation before asking again (how stale a cache may be)."""
+    store_timeout_parameter: str | None = None
+    """Query parameter that passes a user query's time limit to the engine (``timeout``; ``timeout:ms``)."""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

@@ -100,7 +100,7 @@ def import_store(
         shutil.rmtree(fresh, ignore_errors=True)
         built = ox.Store(str(fresh))
         built.bulk_extend(staging.ox.quads_for_pattern(None, None, None))
-        built.flush()
+        built.optimize()  # compact now, not during the first commits (see docs/persistence.md)
         del built, staging
         primary, old = directory / PRIMARY, directory / f"{PRIMARY}.old"
         shutil.rmtree(old, ignore_errors=True)

@@ -117,6 +117,8 @@ def worker_app() -> FastAPI:
     :func:`run`), so a worker does not validate it again.
     """
     settings = Settings()
+    if settings.store_url is not None:
+        return create_app(settings)  # the lifespan opens the engine: nothing to load or validate
     if settings.store is not None:
         return create_app(settings, store=PersistentStore(settings.store, writer=False))
     return create_app(settings, store=build_store(settings, validate=False))

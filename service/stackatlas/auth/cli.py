@@ -16,20 +16,29 @@ from ..store.persistent import PersistentStore
 from .tokens import add_token, list_tokens, revoke_token
 
 
-def _open(path: Path) -> Store:
-    """The store as its writer; refused (one line) while a server holds it."""
+def _open(location: str | Path) -> Store:
+    """The store as its writer; refused (one line) while a server holds it.
+
+    A SPARQL engine's URL opens the engine itself: replicas may keep serving,
+    since every commit there is conditional (docs/deployment.md).
+    """
+    from ..store.remote import is_remote, open_remote
+
+    if is_remote(location):
+        return open_remote(str(location))
+    path = Path(location)
     if not path.is_dir() or read_marker(path) is None:
         raise InputError(f"{path}: no store there (create it with `stackatlas serve --store {path}` first)")
     return PersistentStore(path, writer=True)
 
 
-def add(path: Path, name: str, scope: str) -> None:
+def add(path: str | Path, name: str, scope: str) -> None:
     token = add_token(_open(path), name, scope)
     print(token)
     print(f"token {name!r} (scope {scope}) created; it is shown only this once", file=sys.stderr)
 
 
-def show(path: Path) -> None:
+def show(path: str | Path) -> None:
     tokens = list_tokens(_open(path))
     if not tokens:
         print("no tokens: the server accepts no writes", file=sys.stderr)
@@ -37,7 +46,7 @@ def show(path: Path) -> None:
         print(f"{token.name}\t{token.scope}\t{token.created or ''}")
 
 
-def revoke(path: Path, name: str) -> int:
+def revoke(path: str | Path, name: str) -> int:
     if revoke_token(_open(path), name):
         print(f"token {name!r} revoked", file=sys.stderr)
         return 0

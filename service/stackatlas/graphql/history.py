@@ -2,10 +2,9 @@
 
 Paging follows ``commits``: ``first`` and ``after`` (the ``endCursor`` of the
 previous page, a commit number), newest first. ``vendor(id:, asOf:)`` reads
-the vendor from a scratch store holding its graphs as they were (see
-:mod:`stackatlas.history.asof`); the request's loaders are switched to it, so
-a request reads the catalog at one point only (a second, different ``asOf`` in
-the same request is refused).
+the vendor from a store holding its graphs as they were (see
+:mod:`stackatlas.history.asof`) through loaders of its own, which the
+``Vendor`` it returns carries to its fields and to the vendors it names.
 """
 
 from __future__ import annotations
@@ -111,24 +110,27 @@ def _point(store: Store, text: str, vendor: str | None = None) -> asof.Point:
         raise UserError(str(exc)) from None
 
 
-async def switch_to(info: Info, vendor: str, when: str) -> bool:
-    """Point the request's loaders at the vendor as of ``when``; False when it did not exist then."""
+async def past_loaders(info: Info, vendor: str, when: str) -> Loaders | None:
+    """Loaders reading the vendor as of ``when`` (None when it did not exist then).
+
+    Each ``vendor(id:, asOf:)`` gets its own (shared within the request by
+    vendor and point), so one request may read several vendors at several
+    points next to the current catalog.
+    """
     store: Store = info.context.catalog.store
 
     def build() -> tuple[asof.Point, Store | None]:
         point = _point(store, when, vendor)
-        quads = asof.vendor_at(store, vendor, point)
-        return point, (asof.scratch(store, quads) if quads else None)
+        return point, asof.vendor_store(store, vendor, point)
 
     point, past = await store.run(build)
-    current = getattr(info.context, "as_of", None)
-    if current is not None and current != (vendor, point.sequence):
-        raise UserError("one request reads one vendor at one asOf point; send another request for the next")
     if past is None:
-        return False
-    info.context.as_of = (vendor, point.sequence)  # type: ignore[attr-defined]
-    info.context.loaders = Loaders(rm.reader_for(past))
-    return True
+        return None
+    held: dict[tuple[str, int], Loaders] = info.context.__dict__.setdefault("past_loaders", {})
+    key = (vendor, point.sequence)
+    if key not in held:
+        held[key] = Loaders(rm.reader_for(past))
+    return held[key]
 
 
 async def vendor_difference(info: Info, vendor: str, start: str, end: str) -> list[ChangeEntry]:
@@ -170,8 +172,8 @@ __all__ = [
     "HistoryEntry",
     "ReleaseInfo",
     "catalog_difference",
+    "past_loaders",
     "release_list",
-    "switch_to",
     "vendor_difference",
     "vendor_history",
 ]

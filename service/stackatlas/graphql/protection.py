@@ -28,6 +28,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from ..config import Settings
+from ..errors import Unavailable
 from .errors import UserError
 
 log = logging.getLogger("stackatlas.graphql")
@@ -39,7 +40,7 @@ CACHE_SIZE = 256
 def is_unexpected(error: GraphQLError) -> bool:
     """True for errors a client did not cause: those are masked and logged."""
     original = error.original_error
-    return original is not None and not isinstance(original, UserError | GraphQLError)
+    return original is not None and not isinstance(original, UserError | GraphQLError | Unavailable)
 
 
 class GuardedSchema(strawberry.Schema):

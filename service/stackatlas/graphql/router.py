@@ -12,6 +12,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionResult
 
 from ..config import Settings
+from ..errors import Unavailable
 from ..web.templating import render
 from .context import Catalog, Context
 from .examples import EXAMPLES
@@ -37,10 +38,15 @@ class TimedGraphQLRouter(GraphQLRouter[Context, None]):
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         try:
             async with asyncio.timeout(self.timeout):
-                return await super().execute_operation(*args, **kwargs)
+                result = await super().execute_operation(*args, **kwargs)
         except TimeoutError:
             message = f"the request ran past the {self.timeout:g}-second limit (graphql_timeout); ask for less"
             return ExecutionResult(data=None, errors=[GraphQLError(message)])
+        for error in getattr(result, "errors", None) or ():
+            if isinstance(error.original_error, Unavailable):
+                # the store is down (a remote engine unreachable): 503 with its reason, not a partial answer
+                raise error.original_error
+        return result
 
 
 def graphql_router(settings: Settings, path: str = "/graphql") -> GraphQLRouter[Context, None]:

@@ -135,12 +135,16 @@ class Query(WorkbenchQuery):
         found = vendor_for_slug(id)
         if found is None:
             return None
-        if as_of is not None and not await history.switch_to(info, found, as_of):
-            return None
+        loaders = info.context.loaders
+        if as_of is not None:
+            past = await history.past_loaders(info, found, as_of)
+            if past is None:
+                return None
+            loaders = past
         # The core (not just the reference): a vendor asked for by id usually
         # has its page fields asked too, and the core answers both in one query.
-        core = await info.context.loaders.core(found)
-        return Vendor(iri=found) if core.named else None
+        core = await loaders.core(found)
+        return Vendor(iri=found, past=loaders if as_of is not None else None) if core.named else None
 
     @strawberry.field(
         description="Vendors, filtered and paged. `search` matches names and aliases, case-insensitively; "

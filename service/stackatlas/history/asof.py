@@ -23,12 +23,13 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import pyoxigraph as ox
-from rdflib.namespace import PROV, RDFS
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from .. import readmodel as rm
 from ..errors import InputError
@@ -36,7 +37,7 @@ from ..store import OxigraphStore, Store
 from ..store.audit import canonical, vendor_graphs, vendor_of_node
 from ..store.changes import ChangeSet, Quad
 from ..store.queries import history as queries
-from ..vocab import GRAPH, ONTOLOGY_GRAPH
+from ..vocab import GRAPH, ONTOLOGY_GRAPH, SA
 from .describe import Change, describe
 from .log import CommitRecord, commits_numbered, graph_commit_numbers, last_sequence, vendor_commit_numbers
 from .tags import release_named
@@ -50,6 +51,8 @@ _CONTEXT_GRAPHS = (
 _SOURCES_GRAPH = f"{GRAPH}sources"
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 _LABEL = ox.NamedNode(str(RDFS.label))
+_NAMES = tuple(str(p) for p in (RDF.type, SKOS.prefLabel, SKOS.altLabel, RDFS.label, SA.layer))
+"""What a vendor pointed at is read by (``readmodel`` references: names, types, layer)."""
 
 
 @dataclass(frozen=True)
@@ -183,13 +186,12 @@ def scratch(store: Store, quads: Iterable[Quad]) -> OxigraphStore:
     vendors = sorted(
         {v for q in past if isinstance(q.object, ox.NamedNode) and (v := vendor_of_node(q.object.value))}
     )
-    pairs = [(v, g) for v in vendors for g in vendor_graphs(v)]
-    named = {ox.NamedNode(v) for v in vendors}
-    context += [q for q in store.quads_around(pairs) if q.subject in named and q.graph_name not in own]
+    pairs = [(v, g) for v in vendors for g in vendor_graphs(v) if ox.NamedNode(g) not in own]
+    context += store.quads_about(pairs, _NAMES)
     sources = sorted(
         {q.object.value for q in past if q.predicate == _DERIVED and isinstance(q.object, ox.NamedNode)}
     )
-    context += [q for q in store.quads_around([(s, _SOURCES_GRAPH) for s in sources]) if q.predicate == _LABEL]
+    context += store.quads_about([(s, _SOURCES_GRAPH) for s in sources], [_LABEL.value])
     result = OxigraphStore()
     result.ox.extend(past + context)
     result.bump_generation()
@@ -197,6 +199,47 @@ def scratch(store: Store, quads: Iterable[Quad]) -> OxigraphStore:
     concepts = rm.reader_for(store).concepts()
     rm.reader_for(result).cached("concepts", lambda: concepts)
     return result
+
+
+PAST_STORES = 64
+"""How many past vendors :func:`vendor_store` keeps ready per store (each a few thousand quads)."""
+
+_past_cache: weakref.WeakKeyDictionary[Store, tuple[int, OrderedDict[tuple[str, int], Store | None]]] = (
+    weakref.WeakKeyDictionary()
+)
+_past_lock = threading.Lock()
+
+
+def vendor_store(store: Store, vendor: str, point: Point | int) -> Store | None:
+    """A store holding ``vendor`` as of ``point`` (see :func:`scratch`), None when it did not exist then.
+
+    What GraphQL's ``vendor(id:, asOf:)`` and ``/id/…?asOf=`` read from. A
+    past state never changes, so the result is kept (the last
+    :data:`PAST_STORES` per store) together with its read model's caches: the
+    same vendor and point asked again is read without rebuilding anything.
+    The key includes the store's generation, because the scratch store also
+    holds things read as they are now (vocabularies, the names of the vendors
+    pointed at) and data loaded outside the history changes the present.
+    """
+    sequence = point.sequence if isinstance(point, Point) else point
+    generation, key = store.generation, (vendor, sequence)
+    with _past_lock:
+        held = _past_cache.get(store)
+        if held is not None and held[0] == generation and key in held[1]:
+            held[1].move_to_end(key)
+            return held[1][key]
+    quads = vendor_at(store, vendor, sequence)
+    past = scratch(store, quads) if quads else None
+    with _past_lock:
+        if store.generation != generation:  # written meanwhile: correct for this read, not to keep
+            return past
+        held = _past_cache.get(store)
+        if held is None or held[0] != generation:
+            held = _past_cache[store] = (generation, OrderedDict())
+        held[1][key] = past
+        while len(held[1]) > PAST_STORES:
+            held[1].popitem(last=False)
+    return past
 
 
 def vendor_diff(store: Store, vendor: str, start: Point | int, end: Point | int) -> list[Change]:
@@ -217,4 +260,5 @@ __all__ = [
     "vendor_at",
     "vendor_diff",
     "vendor_graphs_at",
+    "vendor_store",
 ]

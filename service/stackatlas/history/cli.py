@@ -24,7 +24,13 @@ _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 _AGENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
-def _open(path: Path, *, writer: bool = False) -> Store:
+def _open(location: str | Path, *, writer: bool = False) -> Store:
+    """The store directory, or a SPARQL engine's URL (``--store http://…``: docs/deployment.md)."""
+    from ..store.remote import is_remote, open_remote
+
+    if is_remote(location):
+        return open_remote(str(location))
+    path = Path(location)
     if not path.is_dir() or read_marker(path) is None:
         raise InputError(f"{path}: no store there (create it with `stackatlas serve --store {path}` first)")
     return PersistentStore(path, writer=writer)
@@ -41,7 +47,7 @@ def _print_changes(changes: list[Change], indent: str = "  ") -> None:
         print(f"{indent}{change.kind:<20} {change.text}")
 
 
-def history(path: Path, slug: str, limit: int, as_of: str | None = None) -> None:
+def history(path: str | Path, slug: str, limit: int, as_of: str | None = None) -> None:
     store = _open(path)
     vendor = _vendor(store, slug)
     if as_of is not None:
@@ -65,7 +71,7 @@ def history(path: Path, slug: str, limit: int, as_of: str | None = None) -> None
         print(f"… older commits: --limit {limit * 2}", file=sys.stderr)
 
 
-def diff(path: Path, slug: str | None, start: str, end: str) -> None:
+def diff(path: str | Path, slug: str | None, start: str, end: str) -> None:
     store = _open(path)
     if slug is None:
         a, b = asof.resolve(store, start), asof.resolve(store, end)
@@ -83,7 +89,7 @@ def diff(path: Path, slug: str | None, start: str, end: str) -> None:
     _print_changes(changes)
 
 
-def release(path: Path, tag: str | None, *, by: str, message: str | None, show: bool, dump: bool) -> None:
+def release(path: str | Path, tag: str | None, *, by: str, message: str | None, show: bool, dump: bool) -> None:
     if show or tag is None:
         for found in releases.releases(_open(path)):
             print(f"{found.tag}\tcommit {found.sequence}\t{found.at}\t{found.by}\t{found.message or ''}")

@@ -1,7 +1,8 @@
 """The store seam: everything above talks to :class:`Store`, never to a backend.
 
-Today the only backend is the embedded pyoxigraph store; a remote SPARQL
-endpoint can be added as another implementation of the same interface.
+Backends: the embedded pyoxigraph store (in memory, or on disk in
+:mod:`.persistent`) and a SPARQL engine over HTTP (:mod:`.remote`, stateless
+replicas; docs/deployment.md).
 """
 
 from collections.abc import Iterable

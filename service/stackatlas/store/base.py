@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import anyio.to_thread
+import pyoxigraph
 import rdflib
 
 from ..loader import SourceFile
@@ -197,6 +198,22 @@ class Store(ABC):
     @abstractmethod
     def quads_around(self, pairs: Sequence[tuple[str, str]]) -> list[Quad]:
         """For each ``(node, graph)``: the quads of that graph with the node as subject or object."""
+
+    def quads_about(
+        self, pairs: Sequence[tuple[str, str]], predicates: Sequence[str] | None = None
+    ) -> list[Quad]:
+        """For each ``(node, graph)``: the quads of that graph with the node as subject (and one of
+        ``predicates`` as predicate, when given).
+
+        A part of :meth:`quads_around`; a backend that can look these up directly overrides it.
+        """
+        nodes = {pyoxigraph.NamedNode(node) for node, _ in pairs}
+        wanted = None if predicates is None else {pyoxigraph.NamedNode(p) for p in predicates}
+        return [
+            q
+            for q in self.quads_around(pairs)
+            if q.subject in nodes and (wanted is None or q.predicate in wanted)
+        ]
 
     @abstractmethod
     def versions(self, graphs: Sequence[str]) -> dict[str, str]:

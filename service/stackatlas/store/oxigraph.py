@@ -290,6 +290,20 @@ class OxigraphStore(Store):
             found += store.quads_for_pattern(None, None, n, g)
         return found
 
+    def quads_about(
+        self, pairs: Sequence[tuple[str, str]], predicates: Sequence[str] | None = None
+    ) -> list[Quad]:
+        store = self.ox
+        wanted: list[ox.NamedNode | None] = (
+            [None] if predicates is None else [ox.NamedNode(p) for p in predicates]
+        )
+        return [
+            q
+            for node, graph in pairs
+            for p in wanted
+            for q in store.quads_for_pattern(ox.NamedNode(node), p, None, ox.NamedNode(graph))
+        ]
+
     def versions(self, graphs: Sequence[str]) -> dict[str, str]:
         return _versions_in(self.ox, graphs)
 
@@ -302,10 +316,18 @@ class OxigraphStore(Store):
         assert isinstance(result, ox.QuerySolutions)
         return _rows(result)
 
+    def _applied(self, graphs: list[str], quads: list[Quad]) -> None:
+        """Told what a commit did (``graphs`` replaced, ``quads`` inserted; nothing yet when both are
+        empty) before it is published.
+
+        Nothing to do in memory; the on-disk store keeps its public copy in step with it.
+        """
+
     def commit(
         self, changes: ChangeSet, expected_versions: dict[str, str], activity: Activity | None
     ) -> Committed:
         with self.exclusive() as target:
+            self._applied([], [])  # nothing yet: a refusal below leaves the store as it was
             # read what is current in the store written to (another process may have committed)
             current = _versions_in(target, sorted(set(changes.graphs) | set(expected_versions)))
             for graph, expected in expected_versions.items():
@@ -345,6 +367,7 @@ class OxigraphStore(Store):
                 insert += record
             # one update request is one transaction, in memory and on RocksDB alike
             target.update(write_queries.commit_update([iri(g) for g in graphs], insert))
+            self._applied(graphs, insert)
             self.bump_generation()
             return Committed(commit_iri, new_versions, len(changes.added), len(changes.removed))
 

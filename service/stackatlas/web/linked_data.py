@@ -125,9 +125,8 @@ async def _as_of(store: Store, iri: str, when: str) -> tuple[Store, str]:
 
     def build() -> tuple[Store, str]:
         point = asof.resolve(store, when, vendor=vendor)
-        quads = asof.vendor_at(store, vendor, point)
         # a vendor that did not exist yet reads from an empty store: the ordinary 404
-        past = asof.scratch(store, quads) if quads else OxigraphStore()
+        past = asof.vendor_store(store, vendor, point) or OxigraphStore()
         return past, f"{point.label} (commit {point.sequence})"
 
     return await store.run(build)

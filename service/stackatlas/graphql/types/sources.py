@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import strawberry
 
 from ... import readmodel as rm
+from ..loaders import Loaders
 from .common import Info
 
 
@@ -23,9 +24,10 @@ class Source:
     )
 
 
-async def sources_of(info: Info, graphs: Iterable[str]) -> list[Source]:
-    """The source pages behind the named graphs (data files) that state something, by page IRI."""
-    found = await info.context.loaders.sources.load_many(sorted(set(graphs)))
+async def sources_of(info: Info, graphs: Iterable[str], past: Loaders | None = None) -> list[Source]:
+    """The source pages behind the named graphs (data files) that state something, by page IRI
+    (through ``past``, a past vendor's loaders, when given)."""
+    found = await (past or info.context.loaders).sources.load_many(sorted(set(graphs)))
     pages: dict[str, rm.Source] = {}
     checksums: dict[str, str] = {}
     for per_graph in found:

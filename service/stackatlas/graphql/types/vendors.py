@@ -16,6 +16,7 @@ from ... import readmodel as rm
 from ...readmodel.freshness import Freshness, vendor_freshness
 from ...vocab import SA, slug_of
 from ..history import HistoryConnection, vendor_history
+from ..loaders import Loaders
 from .assessments import Assessment
 from .common import Direction, Fit, Info, PageSection, Severity, enum_of
 from .compliance import ComplianceClaim, Offering, claims_of
@@ -43,22 +44,22 @@ class Layer:
         return await vendors_by_name(info, members)
 
 
-def alternative(record: rm.Alternative, *, reverse: bool = False) -> Alternative:
+def alternative(record: rm.Alternative, *, reverse: bool = False, past: Loaders | None = None) -> Alternative:
     """GraphQL's alternative; seen from the vendor listed (``reverse``), ``vendor`` is the lister."""
     return Alternative(
-        vendor=Vendor(iri=record.listed_by if reverse else record.vendor),
+        vendor=Vendor(iri=record.listed_by if reverse else record.vendor, past=past),
         rationale=record.choose_for or record.rationale,
         comparison=record.comparison,
-        listed_by=Vendor(iri=record.listed_by),
+        listed_by=Vendor(iri=record.listed_by, past=past),
         graphs=record.graphs,
     )
 
 
-def integration(record: rm.Integration) -> Integration:
+def integration(record: rm.Integration, past: Loaders | None = None) -> Integration:
     return Integration(
         direction_code=record.direction.notation if record.direction else None,
-        target=Vendor(iri=record.target),
-        subject=Vendor(iri=record.subject),
+        target=Vendor(iri=record.target, past=past),
+        subject=Vendor(iri=record.subject, past=past),
         layer=Layer.of(record.layer),
         description=record.description,
         mechanisms=list(record.mechanisms),
@@ -66,10 +67,10 @@ def integration(record: rm.Integration) -> Integration:
     )
 
 
-def mention(record: rm.Mention) -> Mention:
+def mention(record: rm.Mention, past: Loaders | None = None) -> Mention:
     return Mention(
-        vendor=Vendor(iri=record.vendor),
-        mentioned_by=Vendor(iri=record.subject),
+        vendor=Vendor(iri=record.vendor, past=past),
+        mentioned_by=Vendor(iri=record.subject, past=past),
         roles=list(record.roles),
         evidence=record.evidence or record.description,
         graphs=record.graphs,
@@ -85,15 +86,20 @@ def _matches(item: rm.Integration, direction: Direction | None, layer: str | Non
 @strawberry.type(description="A tool or product of the AI and data stack.")
 class Vendor:
     iri: str = strawberry.field(description="The vendor's IRI (https://w3id.org/stackatlas/id/vendor/…).")
+    past: strawberry.Private[Loaders | None] = None
+    """The loaders of a vendor read as of a point (``vendor(id:, asOf:)``); None: the current catalog."""
+
+    def _loaders(self, info: Info) -> Loaders:
+        return self.past or info.context.loaders
 
     async def _ref(self, info: Info) -> rm.VendorRef:
-        return await info.context.loaders.ref(self.iri)
+        return await self._loaders(info).ref(self.iri)
 
     async def _core(self, info: Info) -> rm.VendorCore:
-        return await info.context.loaders.core(self.iri)
+        return await self._loaders(info).core(self.iri)
 
     async def _record(self, info: Info) -> rm.Vendor:
-        return await info.context.loaders.vendor(self.iri)
+        return await self._loaders(info).vendor(self.iri)
 
     @strawberry.field(
         description="The commits that changed this vendor, newest first, each with its changes in the "
@@ -179,12 +185,12 @@ class Vendor:
 
     @strawberry.field
     async def inpact(self, info: Info) -> Assessment | None:
-        found = rm.assessment_under(await info.context.loaders.assessments.load(self.iri), "INPACT")
+        found = rm.assessment_under(await self._loaders(info).assessments.load(self.iri), "INPACT")
         return Assessment.of(found, "INPACT") if found else None
 
     @strawberry.field
     async def goals(self, info: Info) -> Assessment | None:
-        found = rm.assessment_under(await info.context.loaders.assessments.load(self.iri), "GOALS")
+        found = rm.assessment_under(await self._loaders(info).assessments.load(self.iri), "GOALS")
         return Assessment.of(found, "GOALS") if found else None
 
     @strawberry.field
@@ -230,22 +236,25 @@ class Vendor:
         "it says only that the text names them, not how they relate. By name."
     )
     async def names_vendors(self, info: Info) -> list[Vendor]:
-        return await vendors_by_name(info, list((await self._record(info)).names))
+        return await vendors_by_name(info, list((await self._record(info)).names), self.past)
 
     @strawberry.field(description="Alternatives this vendor's page lists, in page order.")
     async def alternatives(self, info: Info) -> list[Alternative]:
-        return [alternative(a) for a in (await self._record(info)).relations.alternatives]
+        return [alternative(a, past=self.past) for a in (await self._record(info)).relations.alternatives]
 
     @strawberry.field(description="Reverse: vendors whose page lists this vendor as an alternative.")
     async def alternative_of(self, info: Info) -> list[Alternative]:
-        return [alternative(a, reverse=True) for a in (await self._record(info)).relations.alternative_of]
+        return [
+            alternative(a, reverse=True, past=self.past)
+            for a in (await self._record(info)).relations.alternative_of
+        ]
 
     @strawberry.field(description="Integrations this vendor's page states, optionally by direction and layer.")
     async def integrations(
         self, info: Info, direction: Direction | None = None, layer: str | None = None
     ) -> list[Integration]:
         found = (await self._record(info)).relations.integrations
-        return [integration(i) for i in found if _matches(i, direction, layer)]
+        return [integration(i, self.past) for i in found if _matches(i, direction, layer)]
 
     @strawberry.field(
         description="Reverse: integrations other vendors' pages state with this vendor as target "
@@ -255,15 +264,15 @@ class Vendor:
         self, info: Info, direction: Direction | None = None, layer: str | None = None
     ) -> list[Integration]:
         found = (await self._record(info)).relations.integrated_by
-        return [integration(i) for i in found if _matches(i, direction, layer)]
+        return [integration(i, self.past) for i in found if _matches(i, direction, layer)]
 
     @strawberry.field(description="Tools this vendor's page relates to it without a direction.")
     async def mentions(self, info: Info) -> list[Mention]:
-        return [mention(m) for m in (await self._record(info)).relations.mentions]
+        return [mention(m, self.past) for m in (await self._record(info)).relations.mentions]
 
     @strawberry.field(description="Reverse: pages that mention this vendor.")
     async def mentioned_by(self, info: Info) -> list[Mention]:
-        return [mention(m) for m in (await self._record(info)).relations.mentioned_by]
+        return [mention(m, self.past) for m in (await self._record(info)).relations.mentioned_by]
 
     @strawberry.field(description="Trust risks in page order; minSeverity keeps that severity and above.")
     async def risks(self, info: Info, min_severity: Severity | None = None) -> list[TrustRisk]:
@@ -341,10 +350,10 @@ class Vendor:
     @strawberry.field(description="The source pages of the files that state facts about this vendor.")
     async def sources(self, info: Info) -> list[Source]:
         # Through the full read, which primes the source loader with these graphs.
-        return await sources_of(info, (await self._record(info)).core.graphs)
+        return await sources_of(info, (await self._record(info)).core.graphs, self.past)
 
 
-async def vendors_by_name(info: Info, iris: list[str]) -> list[Vendor]:
-    refs = await info.context.loaders.many_refs(iris)
+async def vendors_by_name(info: Info, iris: list[str], past: Loaders | None = None) -> list[Vendor]:
+    refs = await (past or info.context.loaders).many_refs(iris)
     ordered = sorted(refs, key=lambda c: ((c.name if c.named else "").casefold(), c.iri))
-    return [Vendor(iri=c.iri) for c in ordered]
+    return [Vendor(iri=c.iri, past=past) for c in ordered]

@@ -23,7 +23,7 @@ from ..store import Store
 from ..vocab import slug_of
 
 MAX_LIMIT = 1000
-"""The most commits one page may cover (each is described, which reads around its nodes)."""
+"""The most commits one page may cover (each carries its quads; older commits are described when read)."""
 
 
 def parse_cursor(value: str | int | None) -> int:

@@ -19,7 +19,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -27,9 +27,12 @@ import httpx
 import pytest
 
 from conftest import LiveServer, free_port, start_server, stop_server
+from stackatlas.history.describe import describe
+from stackatlas.history.log import commits_numbered
+from stackatlas.store.persistent import PersistentStore
 from stackatlas.webhooks.signing import verify
 from test_feed import audit_sequences, cli, commit, graphql
-from test_writes import Tokens, make_store
+from test_writes import Tokens, make_store, update
 
 
 @dataclass
@@ -382,3 +385,89 @@ def test_the_delivery_log_is_for_admins_and_a_removed_webhook_gets_nothing(h: Ha
     made = audit_sequences(h.server.url)[-1]
     wait_until(lambda: made in h.receiver.delivered("/all"), "the commit reached /all")
     assert len(h.receiver.at("/reviews")) == count, "the removed webhook was not called"
+
+
+@pytest.fixture(scope="module")
+def words(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    """A harness of its own: the other tests leave webhooks failing, redirected or removed."""
+    directory = tmp_path_factory.mktemp("words") / "store"
+    tokens = make_store(directory)
+    receiver = Receiver()
+    receiver.start()
+    harness = Harness(directory, tokens, receiver, None)  # type: ignore[arg-type]
+    harness.server = start_server("--store", str(directory), env=harness.env())
+    yield harness
+    stop_server(harness.server)
+    receiver.stop()
+
+
+def test_a_commits_words_are_stored_once_and_the_same_everywhere(words: Harness) -> None:
+    """The words stored with the commit's audit record are what describing the commit gives, and the
+    feed, the webhook event and the GraphQL history all show those words."""
+    register(words, "described", vendors=["dagster"])
+    graphql(
+        words.server.url,
+        """mutation { setComplianceClaim(vendor: "dagster", offering: "offering-cloud",
+            certification: "fedramp", status: NEEDS_REVIEW, evidence: "FedRAMP authorisation in progress",
+            message: "Dagster Cloud FedRAMP: to be reviewed") { ok } }""",
+        words.tokens.write,
+    )
+    response = update(
+        words.server.url,
+        """PREFIX dagster: <https://w3id.org/stackatlas/id/vendor/dagster/>
+        DELETE DATA { GRAPH <https://w3id.org/stackatlas/graph/vendors/dagster> {
+            dagster:inpact-C sa:score 5 . dagster:inpact sa:total 27 } } ;
+        INSERT DATA { GRAPH <https://w3id.org/stackatlas/graph/vendors/dagster> {
+            dagster:inpact-C sa:score 4 . dagster:inpact sa:total 26 } }""",
+        words.tokens.write,
+        message="INPACT C re-scored",
+    )
+    assert response.status_code == 200, response.text
+    made = audit_sequences(words.server.url)[-2:]
+    wait_until(
+        lambda: words.receiver.delivered("/described") == made, "both commits reached /described", timeout=120
+    )
+    events = {r.event["sequence"]: r.event for r in words.receiver.at("/described")}
+    reader = PersistentStore(words.store, writer=False)
+    try:
+        records = commits_numbered(reader, made)
+        for record in records:
+            # stored, read back over the public SPARQL endpoint: the audit graph is public
+            stored = [
+                {"kind": r["kind"]["value"], "vendor": r["vendor"]["value"], "text": r["text"]["value"]}
+                for r in httpx.get(
+                    f"{words.server.url}/sparql",
+                    params={"query": STORED_WORDS.replace("COMMIT", record.iri)},
+                    headers={"Accept": "application/sparql-results+json"},
+                ).json()["results"]["bindings"]
+            ]
+            assert stored, "the commit was described when it was made"
+            assert record.descriptions is not None
+            assert [c.__dict__ for c in record.descriptions] == stored
+            # describing the commit when read (as for a commit recorded before words were stored)
+            fresh = describe(reader, replace(record, descriptions=None))
+            assert [c.__dict__ for c in fresh] == stored
+            expected = [{**c, "vendor": c["vendor"].rsplit("/", 1)[1]} for c in stored]
+            feed = httpx.get(f"{words.server.url}/changes", params={"since": record.sequence - 1, "limit": 1})
+            assert json.loads(feed.text.splitlines()[0])["changes"] == expected
+            assert events[record.sequence]["changes"] == expected
+    finally:
+        reader.close()
+    claim, scores = (events[n]["changes"] for n in made)
+    assert [c["kind"] for c in claim] in (["claim-changed"], ["claim-added"])
+    assert "FEDRAMP" in claim[0]["text"] and "→" in claim[0]["text"]
+    assert sorted(c["text"] for c in scores) == ["INPACT C: 5 → 4", "INPACT total: 27 → 26"]
+    history = graphql(
+        words.server.url,
+        '{ vendor(id: "dagster") { history(first: 2) { entries { sequence changes { kind text } } } } }',
+    )["vendor"]["history"]["entries"]
+    assert {e["sequence"]: e["changes"] for e in history} == {
+        n: [{"kind": c["kind"], "text": c["text"]} for c in events[n]["changes"]] for n in made
+    }
+
+
+STORED_WORDS = """PREFIX sa: <https://w3id.org/stackatlas/ontology#>
+SELECT ?kind ?vendor ?text WHERE { GRAPH <https://w3id.org/stackatlas/graph/audit> {
+    <COMMIT> sa:changeCount ?n ; sa:describedChange ?c .
+    ?c sa:changeOrder ?order ; sa:changeKind ?kind ; sa:changeVendor ?vendor ; sa:changeText ?text } }
+ORDER BY ?order"""

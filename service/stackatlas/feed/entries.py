@@ -23,7 +23,7 @@ from ..store import Store
 from ..vocab import slug_of
 
 MAX_LIMIT = 1000
-"""The most commits one page may cover (each is described, which reads around its nodes)."""
+"""The most commits one page may cover (each carries its quads; older commits are described when read)."""
 
 
 def parse_cursor(value: str | int | None) -> int:
@@ -119,12 +119,15 @@ def entry(
 def page(store: Store, since: int, limit: int, *, vendor: str | None = None, kind: str | None = None) -> Page:
     """The commits after ``since`` (up to ``limit`` of them looked at), filtered by vendor IRI and kind."""
     check_kind(kind)
-    # read before the page: every commit up to ``top`` that the filter wants is in a page that is not full
-    top = last_sequence(store)
+    # read before the page: every commit up to ``top`` that the filter wants is in a page that is not full.
+    # Without a vendor the page itself tells: numbers are gap-free, so a page that is not full ends at
+    # the latest commit (or is empty: nothing after ``since``) — no need to look the latest up.
+    top = last_sequence(store) if vendor is not None else 0
     records = commits_after(store, since, check_limit(limit), vendor=vendor)
     kinds = (kind,) if kind else ()
     vendors = (vendor,) if vendor else ()
     found = [e for r in records if (e := entry(store, r, vendors=vendors, kinds=kinds)) is not None]
     full = len(records) == limit
-    cursor = records[-1].sequence if full else max(top, since)
+    seen = records[-1].sequence if records and vendor is None else 0
+    cursor = records[-1].sequence if full else max(top, seen, since)
     return Page(tuple(found), cursor, full)

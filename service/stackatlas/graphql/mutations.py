@@ -27,6 +27,7 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 from ..auth import Principal
 from ..auth.http import check
 from ..errors import PreconditionFailed, StackatlasError
+from ..history.log import last_sequence
 from ..store import Store
 from ..store.changes import ChangeSet, Quad
 from ..store.queries import writes as queries
@@ -490,11 +491,20 @@ class CommitConnection:
     has_next_page: bool
 
 
+def _commit_rows(store: Store, top: int, first: int) -> list[dict[str, object]]:
+    """The commits numbered ``top`` and the ``first - 1`` below it, newest first."""
+    numbers = range(top, max(0, top - first), -1)
+    return store.system_select(queries.commits_page(literal(n) for n in numbers)) if numbers else []  # type: ignore[return-value]
+
+
 def read_commits(store: Store, first: int, before: int | None) -> tuple[list[Commit], bool]:
-    bound = literal(before if before is not None else 2**62)
-    rows = store.system_select(queries.commits_page(first + 1), {"before": bound})
-    more = len(rows) > first
-    rows = rows[:first]
+    # numbers are gap-free: the page is the ``first`` numbers below ``before`` (or the latest)
+    top = before - 1 if before is not None else last_sequence(store)
+    rows = _commit_rows(store, top, first)
+    if before is not None and len(rows) < min(first, max(0, top)):  # a cursor past the latest commit
+        top = min(top, last_sequence(store))
+        rows = _commit_rows(store, top, first)
+    more = top - first > 0
     touched: dict[str, list[str]] = {}
     if rows:
         for row in store.system_select(queries.commit_graphs(iri(str(r["commit"])) for r in rows)):

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from ..store import Store
 from ..store.audit import canonical, touched_vendors, vendor_graphs, vendor_of_node
-from ..store.changes import ChangeSet, Quad
+from ..store.changes import Change, ChangeSet, Quad
 from ..store.queries import history as queries
 from ..store.terms import iri
 from ..vocab import SA
@@ -48,16 +47,6 @@ KINDS: tuple[str, ...] = (
     "other",
 )
 """Every kind a :class:`Change` can have (docs/history.md explains each)."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change in the catalog's words: its kind (from :data:`KINDS`), the vendor it is about (IRI)
-    and a sentence a reader of the catalog understands."""
-
-    kind: str
-    vendor: str
-    text: str
 
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -178,7 +167,9 @@ class _Describer:
                 own[q.subject.value][q.predicate.value] = q.object.value
         found: dict[str, dict[str, str]] = defaultdict(dict)
         if wanted:
-            for row in self.store.select(queries.labels(iri(n) for n in wanted)):
+            # system_select: the nodes are the catalog's (no system graph names them), and a public
+            # read of a store with system graphs first lists every public graph (catalog-sized)
+            for row in self.store.system_select(queries.labels(iri(n) for n in wanted)):
                 found[str(row["node"])].setdefault(str(row["p"]), str(row["label"]))
         for node in wanted:
             labels = {**found.get(node, {}), **own.get(node, {})}
@@ -246,7 +237,7 @@ class _Describer:
         if graph is None:
             return None
         if graph not in self.sources:
-            rows = self.store.select(queries.graph_sources([iri(graph)]))
+            rows = self.store.system_select(queries.graph_sources([iri(graph)]))  # a public graph, named
             self.sources[graph] = ", ".join(
                 sorted(
                     {str(r["label"]) if r["label"] is not None else _local_name(str(r["source"])) for r in rows}
@@ -515,8 +506,22 @@ def describe(store: Store, change: CommitRecord | ChangeSet) -> list[Change]:
     for a change set not yet applied (the store holds the state before it: the
     ingest dry-run).
     """
-    commit = isinstance(change, CommitRecord)
-    return _Describer(store, change.added, change.removed, change.graphs, canonical_labels=commit).describe()
+    if isinstance(change, CommitRecord):
+        if change.descriptions is not None:
+            return list(change.descriptions)  # stored when the commit was made
+        return _Describer(store, change.added, change.removed, change.graphs, canonical_labels=True).describe()
+    return _Describer(store, change.added, change.removed, change.graphs, canonical_labels=False).describe()
 
 
-__all__ = ["KINDS", "Change", "describe"]
+def describe_commit(store: Store, exact: ChangeSet) -> list[Change]:
+    """What a commit about to be made will say, for its audit record: ``exact`` is the commit's exact
+    difference (:func:`stackatlas.store.audit.exact_difference`), the store holds the state before it.
+
+    The same words :func:`describe` gives for the commit once made: with
+    canonical blank node labels, the states before and after are rebuilt the
+    same way from either side of the commit.
+    """
+    return _Describer(store, exact.added, exact.removed, exact.graphs, canonical_labels=True).describe()
+
+
+__all__ = ["KINDS", "Change", "describe", "describe_commit"]

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..store import Store
 from ..store.audit import touched_vendors, vendor_graphs
-from ..store.changes import Quad
+from ..store.changes import Change, Quad
 from ..store.queries import history as queries
 from ..store.terms import iri, literal
 
@@ -49,6 +49,10 @@ class CommitRecord:
     vendors: tuple[str, ...]
     added: frozenset[Quad]
     removed: frozenset[Quad]
+    descriptions: tuple[Change, ...] | None = None
+    """The changes in the catalog's words stored with the commit when it was made; None for a commit
+    recorded before descriptions were stored (:func:`stackatlas.history.describe.describe` then
+    works them out)."""
 
 
 def parse_nquads(text: str) -> frozenset[Quad]:
@@ -62,11 +66,35 @@ def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+_PROBES = 64
+"""Commit numbers looked up per query while searching for the latest."""
+
+
 def last_sequence(store: Store) -> int:
-    """The number of the latest commit (0 before the first)."""
-    rows = store.system_select(queries.LAST_SEQUENCE)
-    value = rows[0]["last"] if rows else None
-    return int(str(value)) if value is not None else 0
+    """The number of the latest commit (0 before the first).
+
+    Numbers are gap-free (1 … latest all exist), so the latest is found by
+    probing: the powers of two first, then ever finer steps between the last
+    number found and the first missing one — four queries of a few dozen index
+    lookups at 10,000 commits, where ``MAX`` would read every commit.
+    """
+    found = _existing(store, [2**k for k in range(62)])
+    if not found:
+        return 0
+    low = max(found)  # exists
+    high = 2 * low  # does not (the next power of two)
+    while high - low > 1:
+        step = max(1, (high - low) // _PROBES)
+        found = _existing(store, range(low + step, high, step))
+        if found:
+            low = max(found)
+        high = min(low + step, high)
+    return low
+
+
+def _existing(store: Store, sequences: Iterable[int]) -> list[int]:
+    rows = store.system_select(queries.existing_sequences(literal(n) for n in sequences))
+    return [int(str(r["sequence"])) for r in rows]
 
 
 def _records(store: Store, rows: list[dict[str, object]]) -> list[CommitRecord]:
@@ -74,12 +102,21 @@ def _records(store: Store, rows: list[dict[str, object]]) -> list[CommitRecord]:
         return []
     graphs: dict[str, list[str]] = {}
     vendors: dict[str, set[str]] = {}
+    counted: set[str] = set()
+    words: dict[str, list[tuple[int, Change]]] = {}
     for row in store.system_select(queries.touched(iri(str(r["commit"])) for r in rows)):
         commit = str(row["commit"])
         if row["graph"] is not None:
             graphs.setdefault(commit, []).append(str(row["graph"]))
         if row["vendor"] is not None:
             vendors.setdefault(commit, set()).add(str(row["vendor"]))
+        if row["count"] is not None:
+            counted.add(commit)
+        if row["order"] is not None:
+            change = Change(str(row["kind"]), str(row["about"]), str(row["text"]))
+            words.setdefault(commit, []).append((int(str(row["order"])), change))
+    # stored words, in the order they were written; None for commits recorded before they were stored
+    described = {c: tuple(w for _, w in sorted(words.get(c, []), key=lambda i: i[0])) for c in counted}
     records = []
     for r in rows:
         commit = str(r["commit"])
@@ -99,6 +136,7 @@ def _records(store: Store, rows: list[dict[str, object]]) -> list[CommitRecord]:
                 vendors=tuple(sorted(found)),
                 added=added,
                 removed=removed,
+                descriptions=described.get(commit),
             )
         )
     return records

@@ -22,10 +22,11 @@ from rich.console import Console
 from rich.progress import Progress
 
 from ..errors import InputError
-from ..history.describe import Change, describe
+from ..history.describe import Change, describe_commit
 from ..loader import SourceFile, discover, ontology_sources
 from ..resources import data_dir, ontology_dir
 from ..store import open_catalog
+from ..store.audit import exact_difference
 from ..store.changes import ChangeSet
 from ..validation import Finding, Report, validate
 from ..vocab import vendor_iri
@@ -167,7 +168,8 @@ def _describe(results: list[Result], root: Path) -> None:
             [ox.Quad(t.subject, t.predicate, t.object, graph) for t in _parse(data, result.built.graph)]
             for data in (result.old or b"", result.turtle)
         )
-        result.described = describe(store, ChangeSet.between(old, new))
+        # as the commit will record it (exact difference, canonical blank nodes): the same words
+        result.described = describe_commit(store, exact_difference(old, ChangeSet.between(old, new)))
 
 
 def _parse(turtle: bytes, graph: str) -> list[ox.Triple]:

@@ -20,13 +20,13 @@ canonical form is themselves.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from ..vocab import AUDIT_GRAPH, GRAPH, ID, SA, SERVICE_AGENT
-from .changes import Activity, ChangeSet, Quad
+from .changes import Activity, Change, ChangeSet, Quad
 
 _VENDOR_PREFIX = f"{ID}vendor/"
 _VENDOR_GRAPH_KINDS = ("vendors", "curation", "external")
@@ -117,13 +117,23 @@ def touched_vendors(quads: Iterable[Quad], graphs: Iterable[str] = ()) -> list[s
 
 
 def record(
-    activity: Activity, changes: ChangeSet, sequence: int, before: Collection[Quad] | None = None
+    activity: Activity,
+    changes: ChangeSet,
+    sequence: int,
+    before: Collection[Quad] | None = None,
+    *,
+    descriptions: Sequence[Change] | None = None,
 ) -> tuple[str, list[Quad]]:
     """The commit's IRI and its audit quads.
 
     ``before`` is every quad of the touched graphs before the commit: with it
     the record holds the exact, canonically labelled difference (see the
     module's docstring); without it, the writer's change set as given.
+
+    ``descriptions`` (default: the activity's) is the change in the catalog's
+    words, worked out by the writer before the commit: stored with the record
+    (:func:`description_quads`), so the feed, the webhooks and the history read
+    text instead of describing the commit again on every read.
     """
     if before is not None:
         changes = exact_difference(before, changes)
@@ -161,4 +171,33 @@ def record(
         q(commit, SA.touchedVendor, _n(v))
         for v in touched_vendors(changes.added | changes.removed, changes.graphs)
     ]
+    found = descriptions if descriptions is not None else activity.descriptions
+    if found is not None:
+        quads += description_quads(commit.value, found)
     return commit.value, quads
+
+
+def description_quads(commit: str, descriptions: Sequence[Change]) -> list[Quad]:
+    """A commit's changes in the catalog's words as ``sa:ChangeDescription`` nodes, in order.
+
+    ``sa:changeCount`` is written even when it is 0: it tells a commit described
+    when it was made (perhaps with no change a reader would name) from one
+    recorded before descriptions were stored, which is described when read.
+    """
+    graph, node = _n(AUDIT_GRAPH), _n(commit)
+
+    def count(n: int) -> ox.Literal:
+        return ox.Literal(str(n), datatype=_n(XSD.integer))
+
+    quads = [ox.Quad(node, _n(SA.changeCount), count(len(descriptions)), graph)]
+    for i, change in enumerate(descriptions, start=1):
+        item = _n(f"{commit}/change/{i}")
+        quads += [
+            ox.Quad(node, _n(SA.describedChange), item, graph),
+            ox.Quad(item, _n(RDF.type), _n(SA.ChangeDescription), graph),
+            ox.Quad(item, _n(SA.changeOrder), count(i), graph),
+            ox.Quad(item, _n(SA.changeKind), ox.Literal(change.kind), graph),
+            ox.Quad(item, _n(SA.changeVendor), _n(change.vendor), graph),
+            ox.Quad(item, _n(SA.changeText), ox.Literal(change.text), graph),
+        ]
+    return quads

@@ -54,6 +54,20 @@ class ChangeSet:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One change in the catalog's words: its kind (``stackatlas.history.describe.KINDS``), the vendor
+    it is about (IRI) and a sentence a reader of the catalog understands.
+
+    Defined here, not in the history package, because the audit record stores
+    a commit's changes (``sa:ChangeDescription``) in the commit's transaction.
+    """
+
+    kind: str
+    vendor: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Activity:
     """Who made a change, when and why: the audit record's PROV-O activity.
 
@@ -67,6 +81,9 @@ class Activity:
     interface: str
     started: datetime
     extra: dict[str, str] = field(default_factory=dict)
+    descriptions: tuple[Change, ...] | None = None
+    """The change in the catalog's words, worked out before the commit (``stackatlas.writes``) and
+    stored with its audit record; None when the writer did not describe it (read time then does)."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..dependencies import StoreDep
 from ..errors import InputError
-from ..history.describe import describe
 from ..ingest.build import Built, build
 from ..ingest.catalog import Catalog, index_quads
 from ..ingest.diff import diff
@@ -128,8 +127,8 @@ async def ingest_page(request: Request, store: StoreDep) -> Response:
         )
     )
     body = outcome_json(outcome, dry_run)
-    # what the page changes, in the catalog's words (the store still holds the state before it)
-    described = await store.run(describe, store, outcome.changes) if outcome.changes else []
+    # what the page changes, in the catalog's words: the words the commit's audit record keeps
+    described = outcome.descriptions
     body.update(
         vendor=slug,
         graph=graph,

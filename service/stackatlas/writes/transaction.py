@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,9 +27,11 @@ import rdflib
 from rdflib.namespace import RDF
 
 from ..errors import InvalidWrite, PreconditionFailed
+from ..history.describe import describe_commit
 from ..loader import SourceFile
 from ..store import OxigraphStore, Store, terms
-from ..store.changes import Activity, ChangeSet, Committed, Quad
+from ..store.audit import exact_difference
+from ..store.changes import Activity, Change, ChangeSet, Committed, Quad
 from ..store.dataset import is_system_graph
 from ..store.queries import writes as queries
 from ..store.terms import Term
@@ -72,6 +74,8 @@ class Outcome:
     report: Report
     committed: Committed | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    descriptions: list[Change] = field(default_factory=list)
+    """The change in the catalog's words: what the dry run shows and the commit's audit record keeps."""
 
 
 def _iris(terms_: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> set[str]:
@@ -97,7 +101,7 @@ def _types(store: Store, nodes: set[str]) -> list[Quad]:
     ]
 
 
-def check(store: Store, changes: ChangeSet) -> Report:
+def check(store: Store, changes: ChangeSet, before: Collection[Quad] | None = None) -> Report:
     """Validate the catalog as it would be after ``changes``, around the nodes they touch.
 
     The nodes a change is *about* are the subjects of the touched graphs
@@ -114,7 +118,8 @@ def check(store: Store, changes: ChangeSet) -> Report:
     of one neighbourhood whatever the size of the catalog.
     """
     touched = set(changes.graphs)
-    before = store.graph_quads(sorted(touched))
+    if before is None:
+        before = store.graph_quads(sorted(touched))
     after = (set(before) - changes.removed) | changes.added
     subjects = _iris([q.subject for q in [*before, *after]])
     same = _graphs(store, queries.describing_graphs, subjects) - touched
@@ -220,14 +225,18 @@ def write(
                     store.commit(ChangeSet(), stale, None)  # raises PreconditionFailed with the message
             changes = build(store)
             seen = store.versions(changes.graphs)
-            report = check(store, changes) if changes else Report([], rdflib.Graph())
-            outcome = Outcome(changes, report, versions=seen)
+            old = store.graph_quads(changes.graphs)  # the touched graphs, for the check and the words
+            report = check(store, changes, old) if changes else Report([], rdflib.Graph())
+            described = describe(store, changes, old) if changes else []
+            outcome = Outcome(changes, report, versions=seen, descriptions=described)
             if dry_run:
                 return outcome
             if not report.conforms:
                 raise refuse(report)
             if not changes:
                 return outcome
+            if activity is not None:
+                activity = replace(activity, descriptions=tuple(described))
             before = store.generation
             try:
                 outcome.committed = store.commit(changes, {**seen, **expected_versions}, activity)
@@ -244,6 +253,16 @@ def write(
 
 
 _ATTEMPTS = 3
+
+
+def describe(store: Store, changes: ChangeSet, before: Collection[Quad]) -> list[Change]:
+    """The change in the catalog's words, worked out once, before the commit, from what the store holds
+    now (``before``: the touched graphs): the commit's audit record keeps it, the dry run shows it.
+
+    Described as the exact difference the commit will record, so the words are
+    those :func:`stackatlas.history.describe.describe` gives for the commit.
+    """
+    return describe_commit(store, exact_difference(before, changes))
 
 
 def activity(agent: str, message: str, interface: str) -> Activity:

@@ -25,10 +25,20 @@ _COMMIT_FIELDS = """
             sa:commitMessage ?message ; sa:interface ?interface ; prov:endedAtTime ?time ;
             sa:addedQuads ?added ; sa:removedQuads ?removed ."""
 
-LAST_SEQUENCE = (
-    sparql_prologue() + f"SELECT (MAX(?n) AS ?last) WHERE {{ GRAPH {_AUDIT} {{ ?commit sa:sequence ?n }} }}"
-)
-"""The highest commit number so far (unbound before the first commit)."""
+
+def existing_sequences(sequences: Iterable[Term]) -> str:
+    """Which of the given commit numbers (``xsd:integer`` literals) exist: one index lookup each.
+
+    Numbers are gap-free, so probing a few of them finds the latest commit in
+    a handful of lookups, where ``MAX(?sequence)`` reads every commit.
+    """
+    return (
+        sparql_prologue()
+        + f"""SELECT ?sequence WHERE {{
+    {values_clause("sequence", sequences)}
+    GRAPH {_AUDIT} {{ ?commit sa:sequence ?sequence }}
+}}"""
+    )
 
 
 def commits_numbered(sequences: Iterable[Term]) -> str:
@@ -44,13 +54,24 @@ def commits_numbered(sequences: Iterable[Term]) -> str:
 
 
 def touched(commits: Iterable[Term]) -> str:
-    """The graphs (``sa:touchedGraph``) and vendors (``sa:touchedVendor``) each commit changed."""
+    """The graphs (``sa:touchedGraph``) and vendors (``sa:touchedVendor``) each commit changed, and the
+    changes in the catalog's words stored with it (``sa:ChangeDescription``), in one query.
+
+    A commit described when it was made has ``sa:changeCount`` (0 or more) and
+    that many descriptions; one recorded before has neither (no ``?count`` row).
+    """
     return (
         sparql_prologue()
-        + f"""SELECT ?commit ?graph ?vendor WHERE {{
+        + f"""SELECT ?commit ?graph ?vendor ?count ?order ?kind ?about ?text WHERE {{
     {values_clause("commit", commits)}
     GRAPH {_AUDIT} {{
-        {{ ?commit sa:touchedGraph ?graph }} UNION {{ ?commit sa:touchedVendor ?vendor }}
+        {{ ?commit sa:touchedGraph ?graph }}
+        UNION {{ ?commit sa:touchedVendor ?vendor }}
+        UNION {{ ?commit sa:changeCount ?count }}
+        UNION {{
+            ?commit sa:describedChange ?change .
+            ?change sa:changeOrder ?order ; sa:changeKind ?kind ; sa:changeVendor ?about ; sa:changeText ?text .
+        }}
     }}
 }}"""
     )
@@ -102,13 +123,19 @@ RELEASES = (
 
 
 def labels(nodes: Iterable[Term]) -> str:
-    """Names of the nodes: ``skos:notation``, ``skos:prefLabel`` and ``rdfs:label``."""
+    """Names of the nodes: ``skos:notation``, ``skos:prefLabel`` and ``rdfs:label``.
+
+    One ``UNION`` branch per property, each a lookup by subject and predicate:
+    a ``VALUES ?p`` next to ``VALUES ?node`` is evaluated by pyoxigraph as a
+    scan of the catalog (76 ms instead of 1.2 ms at 1,000 vendors).
+    """
     return (
         sparql_prologue()
         + f"""SELECT ?node ?p ?label WHERE {{
     {values_clause("node", nodes)}
-    VALUES ?p {{ skos:notation skos:prefLabel rdfs:label }}
-    ?node ?p ?label .
+    {{ ?node skos:notation ?label BIND (skos:notation AS ?p) }}
+    UNION {{ ?node skos:prefLabel ?label BIND (skos:prefLabel AS ?p) }}
+    UNION {{ ?node rdfs:label ?label BIND (rdfs:label AS ?p) }}
 }}"""
     )
 

@@ -70,21 +70,23 @@ ANY_TOKEN = (
 )
 
 
-def commits_page(limit: int) -> str:
-    """The commits with a sequence number below ``before`` (bind it), newest first.
+def commits_page(sequences: Iterable[Term]) -> str:
+    """The commits with the given numbers (``xsd:integer`` literals), newest first.
 
-    ``?before`` is projected: pyoxigraph substitutes only projected variables.
+    The audit page names the numbers it shows (they are gap-free): one index
+    lookup per commit, where ``FILTER (?sequence < ?before) … LIMIT`` read every
+    commit before sorting.
     """
     return (
         sparql_prologue()
-        + f"""SELECT ?commit ?sequence ?agent ?message ?interface ?time ?added ?removed ?before WHERE {{
+        + f"""SELECT ?commit ?sequence ?agent ?message ?interface ?time ?added ?removed WHERE {{
+    {values_clause("sequence", sequences)}
     GRAPH {_AUDIT} {{
         ?commit sa:sequence ?sequence ; prov:wasAssociatedWith/rdfs:label ?agent ;
             sa:commitMessage ?message ; sa:interface ?interface ; prov:endedAtTime ?time ;
             sa:quadsAdded ?added ; sa:quadsRemoved ?removed .
     }}
-    FILTER (?sequence < ?before)
-}} ORDER BY DESC(?sequence) LIMIT {int(limit)}"""
+}} ORDER BY DESC(?sequence)"""
     )
 
 

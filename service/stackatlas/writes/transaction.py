@@ -36,7 +36,7 @@ from ..store.dataset import is_system_graph
 from ..store.queries import writes as queries
 from ..store.terms import Term
 from ..validation import Finding, Report, load_shapes, validate_store
-from ..vocab import GRAPH, ONTOLOGY_GRAPH
+from ..vocab import AUDIT_GRAPH, GRAPH, ONTOLOGY_GRAPH, RELEASES_GRAPH
 
 _LOCKS: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
@@ -173,13 +173,18 @@ def _carry_shared(store: Store, before: int, changes: ChangeSet) -> None:
         _SHARED[store] = (before + 1, cached[1])
 
 
+_RECORDS = frozenset({str(AUDIT_GRAPH), str(RELEASES_GRAPH)})
+"""The service's records of past commits and releases: they name a vendor, but no write can make them
+invalid, and checking them would make a vendor's writes slower with every commit in its history."""
+
+
 def _pointing(store: Store, nodes: set[str], skip: set[str]) -> set[tuple[str, str]]:
-    """(node, graph) of every node in another graph that points at one of ``nodes``."""
+    """(node, graph) of every catalog node in another graph that points at one of ``nodes``."""
     if not nodes:
         return set()
     rows = store.system_select(queries.referring_nodes(terms.iri(n) for n in sorted(nodes)))
     found = {(str(r["s"]), str(r["graph"])) for r in rows}
-    return {(s, g) for s, g in found if g not in skip and not is_system_graph(g)}
+    return {(s, g) for s, g in found if g not in skip | _RECORDS and not is_system_graph(g)}
 
 
 def violations(report: Report) -> list[Finding]:

@@ -56,6 +56,20 @@ def vendor_label(server: LiveServer, slug: str) -> str | None:
     return rows[0] if rows else None
 
 
+def every_worker_ready(server: LiveServer, in_a_row: int = 20, timeout: float = 120) -> None:
+    """Wait until ``/ready`` says ready ``in_a_row`` times running, each on a new connection.
+
+    With ``--workers N`` the kernel hands each connection to any worker, and a worker answers
+    503 while its own SPARQL workers start: the fixture's first 200 speaks for one worker only.
+    """
+    deadline, seen = time.monotonic() + timeout, 0
+    while seen < in_a_row:
+        assert time.monotonic() < deadline, "the workers did not all become ready"
+        seen = seen + 1 if httpx.get(f"{server.url}/ready", timeout=10).status_code == 200 else 0
+        if not seen:
+            time.sleep(0.2)
+
+
 def write(store_dir: Path, update: str) -> int:
     """Commit one SPARQL Update through the store's write path from this process; the new generation."""
     store = PersistentStore(store_dir, writer=False)
@@ -131,6 +145,7 @@ def test_workers_share_the_store_and_see_each_commit_at_once(
     store = tmp_path / "store"
     assert cli("import", "--store", str(store), str(REPO / "graph_data")).returncode == 0
     server = server_factory("--store", str(store), "--workers", "2")
+    every_worker_ready(server)
     for n in range(3):
         write(
             store,

@@ -137,9 +137,9 @@ class Harness:
         return response.json()["deliveries"]
 
 
-@pytest.fixture(scope="module")
-def h(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
-    directory = tmp_path_factory.mktemp("webhooks") / "store"
+def running_harness(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Harness]:
+    """A store with tokens, a loopback receiver and a server delivering to it, stopped afterwards."""
+    directory = tmp_path_factory.mktemp(name) / "store"
     tokens = make_store(directory)
     receiver = Receiver()
     receiver.start()
@@ -148,6 +148,11 @@ def h(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     yield harness
     stop_server(harness.server)
     receiver.stop()
+
+
+@pytest.fixture(scope="module")
+def h(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    yield from running_harness(tmp_path_factory, "webhooks")
 
 
 def register(h: Harness, name: str, **body: object) -> dict:
@@ -390,15 +395,7 @@ def test_the_delivery_log_is_for_admins_and_a_removed_webhook_gets_nothing(h: Ha
 @pytest.fixture(scope="module")
 def words(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     """A harness of its own: the other tests leave webhooks failing, redirected or removed."""
-    directory = tmp_path_factory.mktemp("words") / "store"
-    tokens = make_store(directory)
-    receiver = Receiver()
-    receiver.start()
-    harness = Harness(directory, tokens, receiver, None)  # type: ignore[arg-type]
-    harness.server = start_server("--store", str(directory), env=harness.env())
-    yield harness
-    stop_server(harness.server)
-    receiver.stop()
+    yield from running_harness(tmp_path_factory, "words")
 
 
 def test_a_commits_words_are_stored_once_and_the_same_everywhere(words: Harness) -> None:
